@@ -1,0 +1,127 @@
+//! The bot's commands: parsed from a message's text, with who may use each. Their
+//! descriptions live in the locales (`cmd-<name>`).
+
+use crate::domain::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/start` or `/start <invite code>`.
+    Start(Option<String>),
+    Help,
+    /// `/lang` or `/lang ru|en`.
+    Lang(Option<String>),
+    Cancel,
+    /// `/invite <division name>`.
+    Invite(String),
+    /// Any other `/word`.
+    Unknown(String),
+}
+
+/// One entry of the command menu.
+pub struct Entry {
+    pub name: &'static str,
+    /// Whether a person with this role may use it.
+    pub for_role: fn(Role) -> bool,
+}
+
+fn anyone(_: Role) -> bool {
+    true
+}
+fn admin(r: Role) -> bool {
+    r == Role::Admin
+}
+
+/// The menu, in the order shown. The one table both `/help` and `setMyCommands` read.
+pub const MENU: &[Entry] = &[
+    Entry {
+        name: "start",
+        for_role: anyone,
+    },
+    Entry {
+        name: "help",
+        for_role: anyone,
+    },
+    Entry {
+        name: "invite",
+        for_role: admin,
+    },
+    Entry {
+        name: "lang",
+        for_role: anyone,
+    },
+    Entry {
+        name: "cancel",
+        for_role: anyone,
+    },
+];
+
+/// The menu entries a role may use.
+pub fn menu_for(role: Role) -> impl Iterator<Item = &'static Entry> {
+    MENU.iter().filter(move |e| (e.for_role)(role))
+}
+
+impl Command {
+    /// Parses `/name[@bot] args`. Text that is not a command gives `None`. A command
+    /// addressed to another bot (`/start@other_bot`) is not ours: also `None`.
+    pub fn parse(text: &str, bot_username: &str) -> Option<Command> {
+        let text = text.trim_start();
+        let rest = text.strip_prefix('/')?;
+        let (head, args) = match rest.find(char::is_whitespace) {
+            Some(i) => (&rest[..i], rest[i..].trim()),
+            None => (rest, ""),
+        };
+        let name = match head.split_once('@') {
+            Some((name, to)) if to.eq_ignore_ascii_case(bot_username) => name,
+            Some(_) => return None,
+            None => head,
+        };
+        let args = (!args.is_empty()).then(|| args.to_string());
+        Some(match name.to_lowercase().as_str() {
+            "start" => Command::Start(args),
+            "help" => Command::Help,
+            "lang" => Command::Lang(args),
+            "cancel" => Command::Cancel,
+            "invite" => Command::Invite(args.unwrap_or_default()),
+            other => Command::Unknown(other.to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse() {
+        let p = |t| Command::parse(t, "tp_bot");
+        assert_eq!(p("/start"), Some(Command::Start(None)));
+        assert_eq!(
+            p("/start abc123"),
+            Some(Command::Start(Some("abc123".into())))
+        );
+        assert_eq!(p("/START@tp_bot"), Some(Command::Start(None)));
+        assert_eq!(p("/start@other_bot"), None);
+        assert_eq!(p("/help"), Some(Command::Help));
+        assert_eq!(p("/lang en"), Some(Command::Lang(Some("en".into()))));
+        assert_eq!(
+            p("/invite   Отдел кадров  "),
+            Some(Command::Invite("Отдел кадров".into()))
+        );
+        assert_eq!(p("/invite"), Some(Command::Invite(String::new())));
+        assert_eq!(
+            p("/frobnicate"),
+            Some(Command::Unknown("frobnicate".into()))
+        );
+        assert_eq!(p("hello"), None);
+        assert_eq!(p(""), None);
+        assert_eq!(p("/"), Some(Command::Unknown(String::new())));
+    }
+
+    #[test]
+    fn the_menu_depends_on_the_role() {
+        let names = |r| menu_for(r).map(|e| e.name).collect::<Vec<_>>();
+        assert!(names(Role::Admin).contains(&"invite"));
+        assert!(!names(Role::Head).contains(&"invite"));
+        assert!(names(Role::Stranger).contains(&"start"));
+    }
+}

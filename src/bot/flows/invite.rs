@@ -1,0 +1,78 @@
+//! `/invite <division>`: an authorized person invites a division head.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use teloxide::prelude::*;
+
+use crate::bot::ui::{self, esc};
+use crate::bot::{Actor, App, HandlerResult, TgBot};
+use crate::db;
+use crate::domain::touchpoint::{clean_text, TextProblem, MAX_DIVISION_NAME};
+use crate::domain::Role;
+use crate::tr;
+
+pub async fn invite(
+    bot: TgBot,
+    msg: Message,
+    app: Arc<App>,
+    actor: Actor,
+    division: String,
+) -> HandlerResult {
+    let lang = actor.lang;
+    if actor.role != Role::Admin {
+        ui::send(&bot, msg.chat.id, tr!(app.i18n, lang, "only-admin")).await?;
+        return Ok(());
+    }
+    let name = match clean_text(&division, MAX_DIVISION_NAME) {
+        Ok(n) => n,
+        Err(TextProblem::Empty) => {
+            ui::send(&bot, msg.chat.id, tr!(app.i18n, lang, "invite-usage")).await?;
+            return Ok(());
+        }
+        Err(TextProblem::TooLong { max }) => {
+            ui::send(
+                &bot,
+                msg.chat.id,
+                tr!(app.i18n, lang, "text-too-long", max = max),
+            )
+            .await?;
+            return Ok(());
+        }
+    };
+    let mut tx = db::begin_write(&app.pool).await?;
+    let (div, created) = db::divisions::get_or_create(&mut tx, &name, actor.id).await?;
+    tx.commit().await?;
+    let now = Utc::now();
+    let inv = db::invites::create(
+        &app.pool,
+        Some(div.id),
+        Role::Head,
+        actor.id,
+        now,
+        app.invite_ttl,
+    )
+    .await?;
+    log::info!("admin {} invited a head for division {}", actor.id, div.id);
+    let link = format!("https://t.me/{}?start={}", app.bot_username, inv.code);
+    let mut text = String::new();
+    if created {
+        text.push_str(&tr!(
+            app.i18n,
+            lang,
+            "division-created",
+            division = esc(&div.name)
+        ));
+        text.push_str("\n\n");
+    }
+    text.push_str(&tr!(
+        app.i18n,
+        lang,
+        "invite-link",
+        division = esc(&div.name),
+        link = esc(&link),
+        expires = inv.expires_at.format("%d.%m.%Y %H:%M UTC").to_string()
+    ));
+    ui::send(&bot, msg.chat.id, text).await?;
+    Ok(())
+}

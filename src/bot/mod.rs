@@ -1,0 +1,246 @@
+//! The Telegram side: the only module that imports teloxide. `schema()` is the whole
+//! handler tree in one place; each flow lives in `flows/`.
+
+pub mod callback;
+pub mod commands;
+pub mod flows;
+pub mod state;
+pub mod ui;
+
+use std::collections::HashSet;
+use std::error::Error;
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+use teloxide::dispatching::{dialogue, DefaultKey, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::types::{BotCommand, BotCommandScope, Recipient, User};
+
+use crate::config::Settings;
+use crate::db;
+use crate::domain::{Lang, Role};
+use crate::i18n::I18n;
+use commands::Command;
+use state::{DbStorage, State};
+
+/// The bot type every handler takes. One alias, so adaptors can be added in one place.
+pub type TgBot = Bot;
+pub type HandlerError = Box<dyn Error + Send + Sync>;
+pub type HandlerResult = Result<(), HandlerError>;
+
+/// What every handler may need, built once at start.
+pub struct App {
+    pub pool: SqlitePool,
+    pub i18n: I18n,
+    /// Authorized persons from the settings.
+    pub admins: HashSet<i64>,
+    /// The bot's username, for links such as invitations.
+    pub bot_username: String,
+    /// How long an invitation stays valid.
+    pub invite_ttl: chrono::Duration,
+}
+
+/// Who sent an update, as far as the bot is concerned.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    /// The name Telegram gives (not escaped).
+    pub name: String,
+    pub role: Role,
+    pub division_id: Option<i64>,
+    pub division_name: Option<String>,
+    pub lang: Lang,
+}
+
+impl App {
+    /// Resolves the sender: an id in the settings' admin list is an authorized person
+    /// whatever the database says; otherwise the stored role; otherwise a stranger, whose
+    /// language is guessed from Telegram's `language_code`.
+    pub async fn actor(&self, user: &User) -> Result<Actor, sqlx::Error> {
+        let id = user.id.0 as i64;
+        let person = db::people::get(&self.pool, id).await?;
+        let admin = self.admins.contains(&id);
+        Ok(match person {
+            Some(p) => Actor {
+                id,
+                name: user.full_name(),
+                role: if admin { Role::Admin } else { p.role },
+                division_id: p.division_id,
+                division_name: p.division_name,
+                lang: p.lang,
+            },
+            None => Actor {
+                id,
+                name: user.full_name(),
+                role: if admin { Role::Admin } else { Role::Stranger },
+                division_id: None,
+                division_name: None,
+                lang: Lang::guess(user.language_code.as_deref()),
+            },
+        })
+    }
+}
+
+async fn message_actor(msg: Message, app: Arc<App>) -> Option<Actor> {
+    let user = msg.from.as_ref()?;
+    // Only private chats: the list is not discussed in groups.
+    if !msg.chat.is_private() {
+        return None;
+    }
+    match app.actor(user).await {
+        Ok(a) => Some(a),
+        Err(e) => {
+            log::error!("resolving user {}: {e}", user.id);
+            None
+        }
+    }
+}
+
+async fn callback_actor(q: CallbackQuery, app: Arc<App>) -> Option<Actor> {
+    match app.actor(&q.from).await {
+        Ok(a) => Some(a),
+        Err(e) => {
+            log::error!("resolving user {}: {e}", q.from.id);
+            None
+        }
+    }
+}
+
+fn parse_command(msg: Message, app: Arc<App>) -> Option<Command> {
+    Command::parse(msg.text()?, &app.bot_username)
+}
+
+/// The whole handler tree.
+pub fn schema() -> UpdateHandler<HandlerError> {
+    use dptree::case;
+    use flows::{invite, start};
+
+    let commands = dptree::filter_map(parse_command)
+        .branch(case![Command::Start(arg)].endpoint(start::start))
+        .branch(case![Command::Help].endpoint(start::help))
+        .branch(case![Command::Lang(arg)].endpoint(start::lang))
+        .branch(case![Command::Cancel].endpoint(start::cancel))
+        .branch(case![Command::Invite(division)].endpoint(invite::invite))
+        .branch(case![Command::Unknown(name)].endpoint(start::unknown_command));
+
+    let messages = Update::filter_message()
+        .filter_map_async(message_actor)
+        .enter_dialogue::<Message, DbStorage, State>()
+        .branch(case![State::Unreadable].endpoint(start::unreadable_state))
+        .branch(commands)
+        .endpoint(start::fallback);
+
+    let callbacks = Update::filter_callback_query()
+        .filter_map_async(callback_actor)
+        .enter_dialogue::<CallbackQuery, DbStorage, State>()
+        .endpoint(flows::on_callback);
+
+    dptree::entry().branch(messages).branch(callbacks)
+}
+
+/// Builds the bot from the settings and asks the server who it is (which also checks the
+/// token). Errors are one readable line; the token is never part of them.
+pub async fn prepare(settings: &Settings, pool: SqlitePool) -> Result<(TgBot, Arc<App>), String> {
+    let token = settings.require_token()?;
+    let mut bot = Bot::new(token);
+    if let Some(url) = &settings.api_url {
+        bot = bot.set_api_url(url.clone());
+    }
+    let me = bot
+        .get_me()
+        .await
+        .map_err(|e| format!("the Bot API did not accept the bot (getMe): {e}"))?;
+    let app = Arc::new(App {
+        pool,
+        i18n: I18n::load()?,
+        admins: settings.admins.iter().copied().collect(),
+        bot_username: me.username().to_string(),
+        invite_ttl: chrono::Duration::days(db::invites::DEFAULT_TTL_DAYS),
+    });
+    register_commands(&bot, &app).await;
+    Ok((bot, app))
+}
+
+/// The dispatcher over the handler tree.
+pub fn dispatcher(bot: TgBot, app: Arc<App>) -> Dispatcher<TgBot, HandlerError, DefaultKey> {
+    let storage = DbStorage::new(app.pool.clone());
+    Dispatcher::builder(bot, schema())
+        .dependencies(dptree::deps![app, storage])
+        .default_handler(|_| async {})
+        .build()
+}
+
+/// Runs the bot with long polling until Ctrl-C or SIGTERM, then lets the updates in
+/// flight finish.
+pub async fn run(settings: &Settings, pool: SqlitePool) -> Result<(), String> {
+    let (bot, app) = prepare(settings, pool).await?;
+    log::info!("started as @{}", app.bot_username);
+    let mut dispatcher = dispatcher(bot, app);
+    let token = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_stop_signal().await;
+        log::info!("stop signal received: finishing the updates in flight");
+        if let Ok(done) = token.shutdown() {
+            done.await;
+        }
+    });
+    dispatcher.dispatch().await;
+    log::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The command menu (`setMyCommands`): for each language, what a division head sees by
+/// default, and the full menu in each authorized person's chat. Failures are logged, not
+/// fatal: the menu is a convenience.
+async fn register_commands(bot: &TgBot, app: &App) {
+    let menu = |role: Role, lang: Lang| -> Vec<BotCommand> {
+        commands::menu_for(role)
+            .map(|e| BotCommand::new(e.name, app.i18n.label(lang, &format!("cmd-{}", e.name))))
+            .collect()
+    };
+    for lang in Lang::ALL {
+        let code = (*lang != Lang::Ru).then(|| lang.code().to_string());
+        let mut req = bot.set_my_commands(menu(Role::Head, *lang));
+        req.language_code = code.clone();
+        if let Err(e) = req.await {
+            log::warn!("setMyCommands ({}): {e}", lang.code());
+        }
+        for admin in &app.admins {
+            let mut req =
+                bot.set_my_commands(menu(Role::Admin, *lang))
+                    .scope(BotCommandScope::Chat {
+                        chat_id: Recipient::Id(ChatId(*admin)),
+                    });
+            req.language_code = code.clone();
+            if let Err(e) = req.await {
+                // The chat may not exist yet: the admin has not written to the bot.
+                log::warn!("setMyCommands for admin {admin} ({}): {e}", lang.code());
+            }
+        }
+    }
+}
+
+/// Re-exported for flows: entering the dialogue from a handler.
+pub use dialogue::Dialogue;

@@ -1,0 +1,289 @@
+//! One-time invitation codes: an authorized person invites someone into a role, and whoever
+//! opens the link takes it. Codes are random (160 bits), single use and expire.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqlitePool;
+
+use super::{audit, begin_write, parse_ts, people, ts};
+use crate::domain::{Lang, Role};
+
+/// How long an invitation is valid by default.
+pub const DEFAULT_TTL_DAYS: i64 = 7;
+const CODE_BYTES: usize = 20;
+
+/// A fresh random code: 40 lowercase hex digits (fits Telegram's `start` parameter:
+/// at most 64 characters of `A-Za-z0-9_-`).
+pub fn new_code() -> String {
+    let mut buf = [0u8; CODE_BYTES];
+    getrandom::fill(&mut buf).expect("the operating system's random source failed");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether a text can be a code at all (checked before touching the database).
+pub fn looks_like_code(s: &str) -> bool {
+    s.len() == CODE_BYTES * 2
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub code: String,
+    pub division_id: Option<i64>,
+    pub role: Role,
+    pub created_by: i64,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Creates an invitation with its audit record.
+pub async fn create(
+    pool: &SqlitePool,
+    division_id: Option<i64>,
+    role: Role,
+    created_by: i64,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<Invite, sqlx::Error> {
+    let code = new_code();
+    let expires_at = now + ttl;
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "INSERT INTO invites (code, division_id, role, created_by, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&code)
+    .bind(division_id)
+    .bind(role.code())
+    .bind(created_by)
+    .bind(ts(now))
+    .bind(ts(expires_at))
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(created_by),
+        "invite.create",
+        "invite",
+        None,
+        serde_json::json!({ "division_id": division_id, "role": role.code(), "expires_at": ts(expires_at) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Invite {
+        code,
+        division_id,
+        role,
+        created_by,
+        expires_at,
+    })
+}
+
+/// Why a code cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    Unknown,
+    Used,
+    Expired,
+    Revoked,
+}
+
+/// What redeeming a code did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redeemed {
+    pub role: Role,
+    pub division_name: Option<String>,
+    pub invited_by: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct InviteRow {
+    division_id: Option<i64>,
+    role: String,
+    created_by: i64,
+    expires_at: String,
+    used_at: Option<String>,
+    revoked_at: Option<String>,
+    division_name: Option<String>,
+}
+
+/// Redeems a code for a person in one write transaction: marks it used, gives the person
+/// the role, writes the audit record. Exactly one of two people racing for a code wins.
+pub async fn redeem(
+    pool: &SqlitePool,
+    code: &str,
+    telegram_id: i64,
+    name: &str,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<Result<Redeemed, Refused>, sqlx::Error> {
+    if !looks_like_code(code) {
+        return Ok(Err(Refused::Unknown));
+    }
+    let mut tx = begin_write(pool).await?;
+    let row: Option<InviteRow> = sqlx::query_as(
+        "SELECT i.division_id, i.role, i.created_by, i.expires_at, i.used_at, i.revoked_at,
+                d.name AS division_name
+         FROM invites i LEFT JOIN divisions d ON d.id = i.division_id WHERE i.code = ?",
+    )
+    .bind(code)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(InviteRow {
+        division_id,
+        role,
+        created_by,
+        expires_at,
+        used_at,
+        revoked_at,
+        division_name,
+    }) = row
+    else {
+        return Ok(Err(Refused::Unknown));
+    };
+    if used_at.is_some() {
+        return Ok(Err(Refused::Used));
+    }
+    if revoked_at.is_some() {
+        return Ok(Err(Refused::Revoked));
+    }
+    if parse_ts(&expires_at) <= now {
+        return Ok(Err(Refused::Expired));
+    }
+    let role = Role::from_code(&role).unwrap_or(Role::Viewer);
+    sqlx::query("UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_at IS NULL")
+        .bind(telegram_id)
+        .bind(ts(now))
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    people::assign(
+        &mut tx,
+        telegram_id,
+        name,
+        role,
+        division_id,
+        lang,
+        Some(created_by),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(telegram_id),
+        "invite.redeem",
+        "invite",
+        None,
+        serde_json::json!({ "role": role.code(), "division_id": division_id, "invited_by": created_by }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Redeemed {
+        role,
+        division_name,
+        invited_by: created_by,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{divisions, testing::db};
+
+    async fn division(pool: &SqlitePool) -> i64 {
+        let mut tx = pool.begin().await.unwrap();
+        let (d, _) = divisions::get_or_create(&mut tx, "Отдел", 1).await.unwrap();
+        tx.commit().await.unwrap();
+        d.id
+    }
+
+    #[test]
+    fn codes_are_random_and_well_formed() {
+        let a = new_code();
+        let b = new_code();
+        assert_ne!(a, b);
+        assert!(looks_like_code(&a), "{a}");
+        assert!(a.len() * 4 >= 128);
+        assert!(!looks_like_code("abc"));
+        assert!(!looks_like_code(&a.to_uppercase()));
+    }
+
+    #[tokio::test]
+    async fn a_code_makes_a_head_once() {
+        let (pool, _dir) = db().await;
+        let d = division(&pool).await;
+        let now = Utc::now();
+        let inv = create(&pool, Some(d), Role::Head, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        let r = redeem(&pool, &inv.code, 50, "Анна", Lang::Ru, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            r,
+            Ok(Redeemed {
+                role: Role::Head,
+                division_name: Some("Отдел".into()),
+                invited_by: 1
+            })
+        );
+        let p = people::get(&pool, 50).await.unwrap().unwrap();
+        assert_eq!((p.role, p.division_id), (Role::Head, Some(d)));
+        let again = redeem(&pool, &inv.code, 51, "Пётр", Lang::Ru, now)
+            .await
+            .unwrap();
+        assert_eq!(again, Err(Refused::Used));
+        assert_eq!(people::get(&pool, 51).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn expired_and_unknown_codes_are_refused() {
+        let (pool, _dir) = db().await;
+        let d = division(&pool).await;
+        let then = Utc::now() - Duration::days(8);
+        let inv = create(&pool, Some(d), Role::Head, 1, then, Duration::days(7))
+            .await
+            .unwrap();
+        let r = redeem(&pool, &inv.code, 50, "Анна", Lang::Ru, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(r, Err(Refused::Expired));
+        let r = redeem(&pool, &new_code(), 50, "Анна", Lang::Ru, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(r, Err(Refused::Unknown));
+        let r = redeem(
+            &pool,
+            "'; DROP TABLE invites; --",
+            50,
+            "x",
+            Lang::Ru,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r, Err(Refused::Unknown));
+    }
+
+    #[tokio::test]
+    async fn two_people_racing_for_one_code_one_wins() {
+        let (pool, _dir) = db().await;
+        let d = division(&pool).await;
+        let now = Utc::now();
+        let inv = create(&pool, Some(d), Role::Head, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        let (a, b) = tokio::join!(
+            redeem(&pool, &inv.code, 60, "A", Lang::Ru, now),
+            redeem(&pool, &inv.code, 61, "B", Lang::Ru, now)
+        );
+        let results = [a.unwrap(), b.unwrap()];
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "{results:?}"
+        );
+        assert_eq!(
+            results.iter().filter(|r| **r == Err(Refused::Used)).count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The Order, free of Telegram and of storage: its dictionaries, a row of the list, a change
+//! request and the rules they obey. No IO here; nothing fails for reasons outside its inputs.
+
+pub mod dict;
+pub mod people;
+pub mod request;
+pub mod touchpoint;
+
+pub use dict::{Channel, Clients, Direction, Kind, Need};
+pub use people::{Lang, Role};
+pub use request::{Action, ReasonKind, RequestStatus};
+pub use touchpoint::{point_key, Invalid, Row, RowStatus, TouchpointData};

@@ -1,0 +1,35 @@
+//! Thin: settings → database (connect + migrate) → the bot. One exit point.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use touchpoints::config::{Cli, Command};
+use touchpoints::{bot, db};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("touchpoints: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => {
+            // Check the token before touching the database: a missing one is the commonest
+            // first-start mistake and deserves the first word.
+            settings.require_token()?;
+            let pool = db::connect(&settings.db)
+                .await
+                .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
+            bot::run(&settings, pool).await
+        }
+    }
+}
