@@ -55,6 +55,21 @@ pub struct Settings {
 pub enum Command {
     /// Run the bot (long polling). The default when no command is given.
     Run,
+    /// Write the current list to a file in the Order's appendix form (no token needed).
+    Export {
+        /// The file format: xlsx, docx or csv.
+        #[arg(long, default_value = "xlsx", value_parser = crate::export::parse_format)]
+        format: crate::export::Format,
+        /// Only this direction of activity: 3.5.1, 3.5.2 or 3.5.3.
+        #[arg(long, value_parser = crate::export::parse_direction)]
+        direction: Option<crate::domain::Direction>,
+        /// Only this division (its name, in any case).
+        #[arg(long)]
+        division: Option<String>,
+        /// The file to write (or an existing directory to write it into).
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
+    },
 }
 
 fn parse_user_id(s: &str) -> Result<i64, String> {

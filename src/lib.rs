@@ -9,9 +9,12 @@
 //! - [`db`]: the SQLite pool, migrations and one module per aggregate. Returns domain types.
 //! - [`i18n`]: the one place that knows Fluent; every user-facing text comes from `locales/`.
 //! - [`bot`]: the only module that imports teloxide: the handler tree and its flows.
+//! - [`export`]: the list as a file (XLSX, DOCX, CSV) in the Order's appendix form; bytes
+//!   out, no teloxide, no IO but the CLI's `export` command.
 
 pub mod bot;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod export;
 pub mod i18n;

@@ -1,10 +1,11 @@
-//! Thin: settings → database (connect + migrate) → the bot. One exit point.
+//! Thin: settings → database (connect + migrate) → the bot, or the list to a file
+//! (`export`). One exit point.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use touchpoints::config::{Cli, Command};
-use touchpoints::{bot, db};
+use touchpoints::{bot, db, export};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -30,6 +31,35 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
             bot::run(&settings, pool).await
+        }
+        Command::Export {
+            format,
+            direction,
+            division,
+            output,
+        } => {
+            let pool = db::connect(&settings.db)
+                .await
+                .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
+            let done = export::export_to_file(
+                &pool,
+                &export::FileExport {
+                    format,
+                    direction,
+                    division: division.as_deref(),
+                    output: &output,
+                    made_on: chrono::Local::now().date_naive(),
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!(
+                "{}: {} rows, {} bytes",
+                done.path.display(),
+                done.rows,
+                done.bytes
+            );
+            Ok(())
         }
     }
 }
