@@ -2,7 +2,10 @@
 
 CREATE TABLE divisions (
     id          INTEGER PRIMARY KEY,
-    name        TEXT    NOT NULL COLLATE NOCASE UNIQUE,
+    name        TEXT    NOT NULL,
+    -- The name lower-cased with runs of spaces folded (in Rust: SQLite's NOCASE folds
+    -- only ASCII, and division names are Cyrillic).
+    name_key    TEXT    NOT NULL UNIQUE,
     retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
     created_at  TEXT    NOT NULL
 );
@@ -92,6 +95,9 @@ CREATE TABLE change_requests (
     decided_by    INTEGER,
     decided_at    TEXT,
     decision_note TEXT,
+    -- For the one-point-per-process check against pending reports (3.7).
+    function_id   INTEGER REFERENCES functions (id),
+    point_key     TEXT,
     -- Makes sending idempotent: the same update delivered twice finds its request here.
     idempotency_key TEXT  UNIQUE,
     CHECK ((action = 'add') = (touchpoint_id IS NULL)),
@@ -99,6 +105,7 @@ CREATE TABLE change_requests (
 );
 CREATE INDEX change_requests_status ON change_requests (status, id);
 CREATE INDEX change_requests_reporter ON change_requests (reporter_id, id);
+CREATE INDEX change_requests_point ON change_requests (function_id, point_key) WHERE status = 'pending';
 
 -- Append-only: triggers below refuse any update or delete.
 CREATE TABLE audit_log (

@@ -224,6 +224,25 @@ mod tests {
     }
 
     #[test]
+    fn every_validation_problem_has_a_text() {
+        use crate::domain::Invalid::*;
+        let i = i18n();
+        for p in [
+            EmptyPoint,
+            PointTooLong,
+            NoNeeds,
+            OtherNeedWithoutText,
+            OtherTextWithoutNeed,
+            OtherNeedTooLong,
+            FeaturesTooLong,
+            EmptyFeatures,
+            ChannelMismatch,
+        ] {
+            assert!(i.has(Lang::Ru, &format!("invalid-{}", p.name())), "{p:?}");
+        }
+    }
+
+    #[test]
     fn a_missing_key_falls_back_to_the_key() {
         assert_eq!(i18n().label(Lang::En, "no-such-key"), "no-such-key");
     }

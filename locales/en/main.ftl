@@ -60,3 +60,151 @@ invite-used = This invitation has already been used. Ask the authorized person f
 invite-expired = This invitation has expired. Ask the authorized person for a new one.
 invite-revoked = This invitation was revoked. Ask the authorized person.
 invite-already-admin = You are already an authorized person: you need no invitation, and it stays unused.
+
+## Report commands
+
+cmd-new = report a new touchpoint
+cmd-change = report a change of a touchpoint
+cmd-exclude = exclude a touchpoint from the list
+cmd-my = my reports and their status
+
+## A row of the list in chat
+
+col-2 = 2. Direction of activity:
+col-3 = 3. Function (service):
+col-4 = 4. Touchpoint:
+col-5 = 5. Purpose of contact:
+col-6 = 6. Features:
+col-clients = Clients:
+not-in-registry = not in the Registry
+features-none = none
+channel-digital = digital
+channel-offline = offline
+clients-external = external
+clients-internal = internal
+clients-both = external and internal
+
+## Buttons
+
+btn-cancel = Cancel
+btn-send = Send
+btn-edit = Edit
+btn-back = Back
+btn-prev = ◀ Back
+btn-next = Next ▶
+page-of = { $page } of { $pages }
+btn-done = Done
+btn-type-function = Not listed — type its name
+btn-no-features = No features
+btn-change-needs = Change the needs of that touchpoint
+btn-other-point = Give another touchpoint
+btn-withdraw = Withdraw report No. { $id }
+field-fn = Direction and function
+field-kind = Kind of touchpoint
+field-point = Touchpoint (address, link, phone)
+field-needs = Purposes of contact
+field-feat = Features
+field-cl = Clients
+
+## Report: steps
+
+only-reporters = Division heads and the authorized person report touchpoints. Pass your Telegram id to the authorized person — /start.
+no-rows = The list has no touchpoints of this division. To report a new one — /new.
+no-divisions = There are no divisions yet. Create them with an invitation: <code>/invite Division name</code>
+new-title = <b>New touchpoint</b>
+    
+change-title = <b>Change of a touchpoint</b>
+    
+exclude-title = <b>Exclusion of a touchpoint</b>
+    
+ask-division = Which division is the report for?
+ask-direction = Choose the direction of activity:
+ask-function = Choose the function (service) from the Registry — or type its name if it is not listed:
+ask-function-empty = The Registry has no functions (services) of the division in “{ $direction }”. Type the function's name — it will be marked as missing from the Registry.
+ask-function-name = Type the name of the function (service) as it should stand in the list (up to { $max } characters):
+ask-kind = Choose the kind of touchpoint:
+ask-channel = “{ $kind }”: is it a digital touchpoint (over the internet: e-mail, personal account) or an offline one (a paper letter, a reception phone)?
+ask-point = Kind: { $kind }.
+    Type the touchpoint itself: a site address, an app or chat name, a phone number, an address and room (up to { $max } characters).
+ask-needs = Mark the purposes of contact — the client needs met at this touchpoint (item 3.7 of the Order). Press an item to mark or unmark it, then “Done”. Marked: { $chosen }.
+ask-other-need = You marked “Other client needs”. Describe them (up to { $max } characters):
+ask-features = Describe the features of contact at this touchpoint — actions that happen only in some processes (up to { $max } characters). If there are none, press the button.
+ask-clients = Which clients does this touchpoint serve?
+ask-edit-which = What should be corrected?
+ask-change-what = { $row }
+    
+    What has changed?
+ask-pick-direction = Choose the direction — or type part of the touchpoint's address or the function's name:
+ask-pick-function = Choose the function (service):
+ask-pick-row = Choose the touchpoint:
+search-found = Found for “{ $text }” — choose the touchpoint:
+search-none = Nothing found for “{ $text }”. Try other words, or choose by direction — /change, /exclude.
+ask-exclude-reason = { $row }
+    
+    Why should the touchpoint be excluded?
+ask-exclude-reason-text = Describe the reason for the exclusion (up to { $max } characters):
+reason-registry = The function (service) left the Registry (item 5.1.1)
+reason-other = Another reason
+
+## Report: check and send
+
+summary-new = <b>New touchpoint — check before sending</b>
+    
+    { $lines }
+summary-change = <b>Change of a touchpoint — check before sending</b>
+    
+    { $lines }
+summary-unchanged = <b>Nothing changed yet.</b>
+    
+    { $lines }
+    
+    Press “Edit” and choose what has changed.
+summary-exclude = <b>Exclusion of a touchpoint — check before sending</b>
+    
+    { $lines }
+    <b>Reason:</b> { $reason }
+duplicate-row = This touchpoint is already in the list under this function. Under item 3.7 of the Order a touchpoint stands once per process — list the client needs met in it instead.
+    
+    { $row }
+duplicate-pending = This touchpoint under this function has already been reported: report No. { $id } awaits the authorized person's decision. Give another touchpoint or wait for the decision.
+duplicate-now = While you were filling in the report, this touchpoint appeared in the list or in another report.
+nothing-changed = No changes: the values are the same as in the list.
+draft-incomplete = The report is not complete. Let us continue from the missing step.
+draft-invalid = The report did not pass the check:
+    { $problems }
+row-gone = This touchpoint is no longer in the list (it was excluded or changed). Start again — /change, /exclude.
+row-other-division = This touchpoint belongs to the division “{ $division }”. Its head or the authorized person can change it.
+sent = Report No. { $id } has been sent to the authorized person. I will tell you the decision. Your reports — /my.
+sent-short = Sent: report No. { $id }
+need-at-least-one = Mark at least one purpose of contact.
+use-buttons = Please answer with the buttons under the question.
+expected-text = Text is needed. Please write your answer as a message.
+text-empty = The answer is empty. Please write some text.
+error-generic = Something went wrong. Please try again.
+
+invalid-empty-point = the touchpoint is not given
+invalid-point-too-long = the touchpoint's description is too long
+invalid-no-needs = no purpose of contact is marked
+invalid-other-need-without-text = the “other needs” are not described
+invalid-other-text-without-need = “other needs” are described but not marked
+invalid-other-need-too-long = the “other needs” description is too long
+invalid-features-too-long = the features' description is too long
+invalid-empty-features = the features are empty
+invalid-channel-mismatch = the channel does not match the kind of touchpoint
+
+## My reports
+
+my-none = You have not sent any reports yet. A new touchpoint — /new.
+my-title = <b>Your reports</b> ({ $count } in all), newest first:
+my-item = <b>No. { $id }</b> · { $action } · { $division }
+    { $what }
+    Sent { $sent } · { $status }
+action-add = new touchpoint
+action-change = change
+action-exclude = exclusion
+status-pending = awaiting a decision
+status-accepted = accepted { $date }
+status-rejected = rejected { $date }, reason: { $reason }
+status-withdrawn = withdrawn { $date }
+withdrawn = Report No. { $id } withdrawn.
+withdraw-refused = This report can no longer be withdrawn: it has been decided.

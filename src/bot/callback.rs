@@ -1,35 +1,155 @@
 //! Typed callback data. What a button carries is untrusted input: anyone can send any
 //! callback data, so it is decoded into this enum (anything else is `None`) and every
-//! handler checks it against who pressed and what is still true in the database.
-//! Encoded compactly; Telegram allows at most 64 bytes.
+//! handler checks it against who pressed, the dialogue's current step and card, and what
+//! is still true in the database. Encoded compactly; Telegram allows at most 64 bytes.
 
-use crate::domain::Lang;
+use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, ReasonKind};
 
 /// Telegram's limit on callback data, in bytes.
 pub const MAX_LEN: usize = 64;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A field of a report that can be re-entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Function,
+    Kind,
+    Point,
+    Needs,
+    Features,
+    Clients,
+}
+
+impl Field {
+    pub const ALL: &'static [Field] = &[
+        Field::Function,
+        Field::Kind,
+        Field::Point,
+        Field::Needs,
+        Field::Features,
+        Field::Clients,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Function => "fn",
+            Field::Kind => "kind",
+            Field::Point => "point",
+            Field::Needs => "needs",
+            Field::Features => "feat",
+            Field::Clients => "cl",
+        }
+    }
+
+    fn from_code(s: &str) -> Option<Field> {
+        Self::ALL.iter().copied().find(|f| f.code() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallbackData {
     /// Switch the interface language.
     SetLang(Lang),
+    /// Leave the dialogue.
+    Cancel,
+    Division(i64),
+    Direction(Direction),
+    Function(i64),
+    /// Show another page of a long list of buttons.
+    Page(u16),
+    /// The function is missing from the Registry: type it.
+    TypeFunction,
+    Kind(Kind),
+    Channel(Channel),
+    ToggleNeed(Need),
+    NeedsDone,
+    NoFeatures,
+    Clients(Clients),
+    Send,
+    /// Re-enter a field (from the summary): shows the list of fields.
+    Edit,
+    EditField(Field),
+    /// Back to the summary.
+    Back,
+    Row(i64),
+    /// The point is a duplicate: change the needs of that row instead.
+    ChangeNeedsOf(i64),
+    /// The point is a duplicate: enter another point.
+    OtherPoint,
+    ExcludeReason(ReasonKind),
+    /// Withdraw one's pending report.
+    Withdraw(i64),
+    /// A page of `/my`.
+    MyPage(u16),
 }
 
 impl CallbackData {
     pub fn encode(&self) -> String {
+        use CallbackData::*;
         match self {
-            CallbackData::SetLang(l) => format!("lang:{}", l.code()),
+            SetLang(l) => format!("lang:{}", l.code()),
+            Cancel => "x".into(),
+            Division(id) => format!("dv:{id}"),
+            Direction(d) => format!("d:{}", d.index()),
+            Function(id) => format!("f:{id}"),
+            Page(p) => format!("pg:{p}"),
+            TypeFunction => "ft".into(),
+            Kind(k) => format!("k:{}", k.index()),
+            Channel(c) => format!("ch:{}", c.code()),
+            ToggleNeed(n) => format!("n:{}", n.index()),
+            NeedsDone => "nd".into(),
+            NoFeatures => "nf".into(),
+            Clients(c) => format!("cl:{}", c.code()),
+            Send => "s".into(),
+            Edit => "e".into(),
+            EditField(f) => format!("ef:{}", f.code()),
+            Back => "b".into(),
+            Row(id) => format!("r:{id}"),
+            ChangeNeedsOf(id) => format!("dn:{id}"),
+            OtherPoint => "op".into(),
+            ExcludeReason(r) => format!("xr:{}", r.code()),
+            Withdraw(id) => format!("w:{id}"),
+            MyPage(p) => format!("my:{p}"),
         }
     }
 
     pub fn decode(s: &str) -> Option<CallbackData> {
+        use CallbackData::*;
         if s.len() > MAX_LEN {
             return None;
         }
-        let (tag, rest) = s.split_once(':')?;
-        match tag {
-            "lang" => Lang::from_code(rest).map(CallbackData::SetLang),
-            _ => None,
-        }
+        let (tag, arg) = match s.split_once(':') {
+            Some((t, a)) => (t, Some(a)),
+            None => (s, None),
+        };
+        let id = || arg.and_then(|a| a.parse::<i64>().ok()).filter(|n| *n > 0);
+        let index = || arg.and_then(|a| a.parse::<usize>().ok());
+        let page = || arg.and_then(|a| a.parse::<u16>().ok());
+        Some(match (tag, arg) {
+            ("lang", Some(a)) => SetLang(Lang::from_code(a)?),
+            ("x", None) => Cancel,
+            ("dv", _) => Division(id()?),
+            ("d", _) => Direction(crate::domain::Direction::from_index(index()?)?),
+            ("f", _) => Function(id()?),
+            ("pg", _) => Page(page()?),
+            ("ft", None) => TypeFunction,
+            ("k", _) => Kind(crate::domain::Kind::from_index(index()?)?),
+            ("ch", Some(a)) => Channel(crate::domain::Channel::from_code(a)?),
+            ("n", _) => ToggleNeed(Need::from_index(index()?)?),
+            ("nd", None) => NeedsDone,
+            ("nf", None) => NoFeatures,
+            ("cl", Some(a)) => Clients(crate::domain::Clients::from_code(a)?),
+            ("s", None) => Send,
+            ("e", None) => Edit,
+            ("ef", Some(a)) => EditField(Field::from_code(a)?),
+            ("b", None) => Back,
+            ("r", _) => Row(id()?),
+            ("dn", _) => ChangeNeedsOf(id()?),
+            ("op", None) => OtherPoint,
+            ("xr", Some(a)) => ExcludeReason(ReasonKind::from_code(a)?),
+            ("w", _) => Withdraw(id()?),
+            ("my", _) => MyPage(page()?),
+            _ => return None,
+        })
     }
 }
 
@@ -38,10 +158,37 @@ mod tests {
     use super::*;
 
     fn all() -> Vec<CallbackData> {
-        Lang::ALL
-            .iter()
-            .map(|l| CallbackData::SetLang(*l))
-            .collect()
+        use CallbackData::*;
+        let mut v: Vec<CallbackData> = Lang::ALL.iter().map(|l| SetLang(*l)).collect();
+        v.extend([
+            Cancel,
+            TypeFunction,
+            NeedsDone,
+            NoFeatures,
+            Send,
+            Edit,
+            Back,
+            OtherPoint,
+        ]);
+        v.extend([
+            Division(i64::MAX),
+            Function(1),
+            Row(i64::MAX),
+            ChangeNeedsOf(7),
+            Withdraw(i64::MAX),
+        ]);
+        v.extend([Page(0), Page(u16::MAX), MyPage(3)]);
+        v.extend(crate::domain::Direction::ALL.iter().map(|d| Direction(*d)));
+        v.extend(crate::domain::Kind::ALL.iter().map(|k| Kind(*k)));
+        v.extend(Need::ALL.iter().map(|n| ToggleNeed(*n)));
+        v.extend(crate::domain::Clients::ALL.iter().map(|c| Clients(*c)));
+        v.extend([
+            Channel(crate::domain::Channel::Digital),
+            Channel(crate::domain::Channel::Offline),
+        ]);
+        v.extend(Field::ALL.iter().map(|f| EditField(*f)));
+        v.extend(ReasonKind::ALL.iter().map(|r| ExcludeReason(*r)));
+        v
     }
 
     #[test]
@@ -49,12 +196,13 @@ mod tests {
         for c in all() {
             let s = c.encode();
             assert!(s.len() <= MAX_LEN, "{s}");
-            assert_eq!(CallbackData::decode(&s), Some(c));
+            assert_eq!(CallbackData::decode(&s), Some(c), "{s}");
         }
     }
 
     #[test]
     fn garbage_decodes_to_nothing() {
+        let long = "a".repeat(100);
         for s in [
             "",
             "lang",
@@ -63,7 +211,23 @@ mod tests {
             "x:ru",
             ":",
             "lang:ru:extra",
-            &"a".repeat(100),
+            &long,
+            "f:",
+            "f:-1",
+            "f:0",
+            "f:abc",
+            "d:3",
+            "k:7",
+            "n:10",
+            "ch:x",
+            "cl:none",
+            "ef:zzz",
+            "xr:9.9",
+            "pg:-1",
+            "pg:70000",
+            "w:1e3",
+            "s:1",
+            "r:99999999999999999999",
         ] {
             assert_eq!(CallbackData::decode(s), None, "{s}");
         }

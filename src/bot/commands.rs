@@ -11,6 +11,10 @@ pub enum Command {
     /// `/lang` or `/lang ru|en`.
     Lang(Option<String>),
     Cancel,
+    New,
+    Change,
+    Exclude,
+    My,
     /// `/invite <division name>`.
     Invite(String),
     /// Any other `/word`.
@@ -30,6 +34,9 @@ fn anyone(_: Role) -> bool {
 fn admin(r: Role) -> bool {
     r == Role::Admin
 }
+fn reporter(r: Role) -> bool {
+    matches!(r, Role::Admin | Role::Head)
+}
 
 /// The menu, in the order shown. The one table both `/help` and `setMyCommands` read.
 pub const MENU: &[Entry] = &[
@@ -40,6 +47,22 @@ pub const MENU: &[Entry] = &[
     Entry {
         name: "help",
         for_role: anyone,
+    },
+    Entry {
+        name: "new",
+        for_role: reporter,
+    },
+    Entry {
+        name: "change",
+        for_role: reporter,
+    },
+    Entry {
+        name: "exclude",
+        for_role: reporter,
+    },
+    Entry {
+        name: "my",
+        for_role: reporter,
     },
     Entry {
         name: "invite",
@@ -81,6 +104,10 @@ impl Command {
             "help" => Command::Help,
             "lang" => Command::Lang(args),
             "cancel" => Command::Cancel,
+            "new" => Command::New,
+            "change" => Command::Change,
+            "exclude" => Command::Exclude,
+            "my" => Command::My,
             "invite" => Command::Invite(args.unwrap_or_default()),
             other => Command::Unknown(other.to_string()),
         })
@@ -102,6 +129,10 @@ mod tests {
         assert_eq!(p("/START@tp_bot"), Some(Command::Start(None)));
         assert_eq!(p("/start@other_bot"), None);
         assert_eq!(p("/help"), Some(Command::Help));
+        assert_eq!(p("/new"), Some(Command::New));
+        assert_eq!(p("/change@tp_bot"), Some(Command::Change));
+        assert_eq!(p("/exclude"), Some(Command::Exclude));
+        assert_eq!(p("/my"), Some(Command::My));
         assert_eq!(p("/lang en"), Some(Command::Lang(Some("en".into()))));
         assert_eq!(
             p("/invite   Отдел кадров  "),
@@ -123,5 +154,8 @@ mod tests {
         assert!(names(Role::Admin).contains(&"invite"));
         assert!(!names(Role::Head).contains(&"invite"));
         assert!(names(Role::Stranger).contains(&"start"));
+        assert!(names(Role::Head).contains(&"new"));
+        assert!(!names(Role::Viewer).contains(&"new"));
+        assert!(!names(Role::Stranger).contains(&"my"));
     }
 }

@@ -113,13 +113,26 @@ fn parse_command(msg: Message, app: Arc<App>) -> Option<Command> {
 /// The whole handler tree.
 pub fn schema() -> UpdateHandler<HandlerError> {
     use dptree::case;
-    use flows::{invite, start};
+    use flows::{invite, my, report, start};
 
+    // A command in the middle of a dialogue does what it says: the unfinished draft is
+    // dropped first, as /cancel would (which itself reports whether there was one).
     let commands = dptree::filter_map(parse_command)
+        .inspect_async(|cmd: Command, dialogue: state::BotDialogue| async move {
+            if cmd != Command::Cancel {
+                if let Err(e) = dialogue.exit().await {
+                    log::error!("dropping a dialogue: {e}");
+                }
+            }
+        })
         .branch(case![Command::Start(arg)].endpoint(start::start))
         .branch(case![Command::Help].endpoint(start::help))
         .branch(case![Command::Lang(arg)].endpoint(start::lang))
         .branch(case![Command::Cancel].endpoint(start::cancel))
+        .branch(case![Command::New].endpoint(report::start_new))
+        .branch(case![Command::Change].endpoint(report::start_change))
+        .branch(case![Command::Exclude].endpoint(report::start_exclude))
+        .branch(case![Command::My].endpoint(my::my))
         .branch(case![Command::Invite(division)].endpoint(invite::invite))
         .branch(case![Command::Unknown(name)].endpoint(start::unknown_command));
 
@@ -128,6 +141,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .enter_dialogue::<Message, DbStorage, State>()
         .branch(case![State::Unreadable].endpoint(start::unreadable_state))
         .branch(commands)
+        .branch(case![State::Report(draft)].endpoint(report::on_message))
         .endpoint(start::fallback);
 
     let callbacks = Update::filter_callback_query()

@@ -2,6 +2,7 @@
 //! add variants and fields (with `#[serde(default)]`), never rename them. It holds only
 //! drafts — what the person typed and ids — never objects loaded from the database.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
@@ -11,6 +12,7 @@ use teloxide::dispatching::dialogue::{Dialogue, Storage};
 use teloxide::types::ChatId;
 
 use crate::db;
+use crate::domain::{Channel, Clients, Direction, Kind, Need, ReasonKind};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum State {
@@ -20,6 +22,123 @@ pub enum State {
     /// The stored state could not be read (written by an incompatible version, or damaged).
     /// Never written by the bot: the person is told and returned to the start.
     Unreadable,
+    /// A report under way: `/new`, `/change` or `/exclude` (they share their steps).
+    Report(Box<Draft>),
+}
+
+/// Which report the draft becomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    /// A new touchpoint (`/new`).
+    #[default]
+    New,
+    /// A change of an existing row (`/change`).
+    Change,
+    /// An exclusion of a row (`/exclude`).
+    Exclude,
+}
+
+/// Where the person is in the dialogue: the question on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// An authorized person chooses the division they report for.
+    Division,
+    #[default]
+    Direction,
+    Function,
+    /// The function is missing from the Registry: its name is typed.
+    FunctionName,
+    Kind,
+    Channel,
+    Point,
+    Needs,
+    OtherNeed,
+    Features,
+    Clients,
+    Summary,
+    /// Which field to re-enter (from the summary).
+    EditWhich,
+    /// The point already stands under this function (3.7).
+    Duplicate,
+    /// Choosing a row: by direction, then function, then the row; or by typed text.
+    PickDirection,
+    PickFunction,
+    PickRow,
+    ExcludeReason,
+    ExcludeReasonText,
+}
+
+/// A report's draft: only what the person chose or typed, and ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    #[serde(default)]
+    pub mode: Mode,
+    #[serde(default)]
+    pub step: Step,
+    /// The bot's message whose buttons answer the current step; a press on any other
+    /// message is stale.
+    #[serde(default)]
+    pub card: Option<i32>,
+    /// A page of a long list of buttons.
+    #[serde(default)]
+    pub page: u16,
+    #[serde(default)]
+    pub division_id: Option<i64>,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    #[serde(default)]
+    pub function_id: Option<i64>,
+    /// A function typed because it is missing from the Registry.
+    #[serde(default)]
+    pub function_name: Option<String>,
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    #[serde(default)]
+    pub point: Option<String>,
+    #[serde(default)]
+    pub needs: BTreeSet<Need>,
+    #[serde(default)]
+    pub other_need: Option<String>,
+    /// `Some(None)`: "no features". Stored as absent (not answered), `null` (no features)
+    /// or the text: plain `Option<Option<_>>` would read `null` back as "not answered".
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub features: Option<Option<String>>,
+    #[serde(default)]
+    pub clients: Option<Clients>,
+    /// The row changed or excluded.
+    #[serde(default)]
+    pub row_id: Option<i64>,
+    /// The row that holds the same point, when the step is `Duplicate`.
+    #[serde(default)]
+    pub duplicate_row: Option<i64>,
+    /// The pending report of the same point, when the step is `Duplicate`.
+    #[serde(default)]
+    pub duplicate_request: Option<i64>,
+    /// While choosing a row.
+    #[serde(default)]
+    pub pick_direction: Option<Direction>,
+    #[serde(default)]
+    pub pick_function: Option<i64>,
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub reason_kind: Option<ReasonKind>,
+    #[serde(default)]
+    pub reason_text: Option<String>,
+}
+
+/// Reads a field that is present (even as `null`) as `Some`.
+fn present<'de, D>(d: D) -> Result<Option<Option<String>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Option::<String>::deserialize(d).map(Some)
 }
 
 pub type BotDialogue = Dialogue<State, DbStorage>;
@@ -88,10 +207,46 @@ mod tests {
 
     #[test]
     fn states_round_trip_as_json() {
-        for s in [State::Idle, State::Unreadable] {
+        let mut d = Draft {
+            mode: Mode::Change,
+            step: Step::Needs,
+            card: Some(5),
+            point: Some("lenobl.ru".into()),
+            features: Some(None),
+            ..Default::default()
+        };
+        d.needs.insert(Need::Other);
+        let with_text = Draft {
+            features: Some(Some("Только по записи".into())),
+            ..d.clone()
+        };
+        let unanswered = Draft {
+            features: None,
+            ..d.clone()
+        };
+        for s in [
+            State::Report(Box::new(with_text)),
+            State::Report(Box::new(unanswered)),
+        ] {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(serde_json::from_str::<State>(&json).unwrap(), s);
         }
+        for s in [State::Idle, State::Unreadable, State::Report(Box::new(d))] {
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(serde_json::from_str::<State>(&json).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn a_draft_stored_by_an_older_version_without_new_fields_still_reads() {
+        let old = r#"{"Report":{"mode":"New","step":"Point","division_id":3}}"#;
+        let State::Report(d) = serde_json::from_str::<State>(old).unwrap() else {
+            panic!("not a report");
+        };
+        assert_eq!(
+            (d.step, d.division_id, d.point.as_deref()),
+            (Step::Point, Some(3), None)
+        );
     }
 
     #[tokio::test]

@@ -12,6 +12,14 @@ pub struct Division {
     pub retired: bool,
 }
 
+/// The key under which division names are unique: lower case, spaces folded.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Finds a division by name (case-insensitive, spaces trimmed) or creates it, with its
 /// audit record. Returns the division and whether it was created.
 pub async fn get_or_create(
@@ -21,15 +29,16 @@ pub async fn get_or_create(
 ) -> Result<(Division, bool), sqlx::Error> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(d) =
-        sqlx::query_as::<_, Division>("SELECT id, name, retired FROM divisions WHERE name = ?")
-            .bind(&name)
+        sqlx::query_as::<_, Division>("SELECT id, name, retired FROM divisions WHERE name_key = ?")
+            .bind(name_key(&name))
             .fetch_optional(&mut **tx)
             .await?
     {
         return Ok((d, false));
     }
-    let id = sqlx::query("INSERT INTO divisions (name, created_at) VALUES (?, ?)")
+    let id = sqlx::query("INSERT INTO divisions (name, name_key, created_at) VALUES (?, ?, ?)")
         .bind(&name)
+        .bind(name_key(&name))
         .bind(ts(Utc::now()))
         .execute(&mut **tx)
         .await?
@@ -62,7 +71,7 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<Division>, sqlx::E
 
 /// Divisions in use, by name.
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Division>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, retired FROM divisions WHERE retired = 0 ORDER BY name")
+    sqlx::query_as("SELECT id, name, retired FROM divisions WHERE retired = 0 ORDER BY name_key")
         .fetch_all(pool)
         .await
 }
@@ -81,7 +90,7 @@ mod tests {
             .unwrap();
         assert!(created);
         assert_eq!(a.name, "Отдел кадров");
-        let (b, created) = get_or_create(&mut tx, "Отдел кадров", 1).await.unwrap();
+        let (b, created) = get_or_create(&mut tx, "ОТДЕЛ  кадров", 1).await.unwrap();
         assert!(!created);
         assert_eq!(a.id, b.id);
         tx.commit().await.unwrap();

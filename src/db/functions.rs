@@ -111,6 +111,24 @@ pub async fn for_division(
     Ok(rows.into_iter().map(Function::from).collect())
 }
 
+/// The functions of a division in a direction that have rows in the list.
+pub async fn with_rows(
+    pool: &SqlitePool,
+    division_id: i64,
+    direction: Direction,
+) -> Result<Vec<Function>, sqlx::Error> {
+    let rows: Vec<FunctionRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE id IN (SELECT function_id FROM touchpoints
+             WHERE division_id = ? AND direction = ? AND status = 'active')
+         ORDER BY name COLLATE NOCASE, id"
+    ))
+    .bind(division_id)
+    .bind(direction.code())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Function::from).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

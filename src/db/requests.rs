@@ -1,10 +1,344 @@
-//! Change requests: what heads report and the authorized person decides.
+//! Change requests: what heads report and the authorized person decides. A request is
+//! created in one transaction with its audit record and the end of the reporter's dialogue.
 
-use sqlx::SqlitePool;
+use chrono::{DateTime, Utc};
+use sqlx::{Executor, Sqlite, SqlitePool};
+
+use super::{audit, begin_write, parse_ts, ts, Tx};
+use crate::domain::{Action, ReasonKind, RequestStatus, TouchpointData};
+
+/// A request as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: i64,
+    pub action: Action,
+    pub touchpoint_id: Option<i64>,
+    pub division_id: i64,
+    pub division_name: String,
+    pub reporter_id: i64,
+    pub reporter_name: Option<String>,
+    pub payload: Option<TouchpointData>,
+    pub reason_kind: ReasonKind,
+    pub reason_text: Option<String>,
+    pub status: RequestStatus,
+    pub created_at: DateTime<Utc>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    action: String,
+    touchpoint_id: Option<i64>,
+    division_id: i64,
+    division_name: String,
+    reporter_id: i64,
+    reporter_name: Option<String>,
+    payload: Option<String>,
+    reason_kind: String,
+    reason_text: Option<String>,
+    status: String,
+    created_at: String,
+    decided_by: Option<i64>,
+    decided_at: Option<String>,
+    decision_note: Option<String>,
+}
+
+impl From<RequestRow> for Request {
+    fn from(r: RequestRow) -> Self {
+        Request {
+            id: r.id,
+            action: Action::from_code(&r.action).unwrap_or(Action::Add),
+            touchpoint_id: r.touchpoint_id,
+            division_id: r.division_id,
+            division_name: r.division_name,
+            reporter_id: r.reporter_id,
+            reporter_name: r.reporter_name,
+            payload: r.payload.and_then(|p| serde_json::from_str(&p).ok()),
+            reason_kind: ReasonKind::from_code(&r.reason_kind).unwrap_or(ReasonKind::Other),
+            reason_text: r.reason_text,
+            status: RequestStatus::from_code(&r.status).unwrap_or(RequestStatus::Pending),
+            created_at: parse_ts(&r.created_at),
+            decided_by: r.decided_by,
+            decided_at: r.decided_at.as_deref().map(parse_ts),
+            decision_note: r.decision_note,
+        }
+    }
+}
+
+const SELECT: &str =
+    "SELECT r.id, r.action, r.touchpoint_id, r.division_id, d.name AS division_name,
+        r.reporter_id, p.name AS reporter_name, r.payload, r.reason_kind, r.reason_text, r.status,
+        r.created_at, r.decided_by, r.decided_at, r.decision_note
+     FROM change_requests r
+     JOIN divisions d ON d.id = r.division_id
+     LEFT JOIN people p ON p.telegram_id = r.reporter_id";
+
+/// What a reporter sends.
+#[derive(Debug, Clone)]
+pub struct NewRequest<'a> {
+    pub action: Action,
+    pub touchpoint_id: Option<i64>,
+    pub division_id: i64,
+    pub reporter_id: i64,
+    pub payload: Option<&'a TouchpointData>,
+    pub reason_kind: ReasonKind,
+    pub reason_text: Option<&'a str>,
+    /// Identifies the act of sending (the chat and the summary card), so that the same
+    /// update delivered twice finds the request it already made.
+    pub idempotency_key: &'a str,
+}
+
+/// Creates a pending request with its audit record, inside the caller's transaction.
+/// Returns its id and whether it was created now (`false`: this key already made it).
+pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), sqlx::Error> {
+    if let Some(id) = by_key(&mut **tx, r.idempotency_key).await? {
+        return Ok((id, false));
+    }
+    let payload = r
+        .payload
+        .map(|p| serde_json::to_string(p).unwrap_or_default());
+    let id = sqlx::query(
+        "INSERT INTO change_requests (action, touchpoint_id, division_id, reporter_id, payload,
+             reason_kind, reason_text, created_at, function_id, point_key, idempotency_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(r.action.code())
+    .bind(r.touchpoint_id)
+    .bind(r.division_id)
+    .bind(r.reporter_id)
+    .bind(payload)
+    .bind(r.reason_kind.code())
+    .bind(r.reason_text)
+    .bind(ts(Utc::now()))
+    .bind(r.payload.map(|p| p.function_id))
+    .bind(r.payload.map(|p| p.point_key()))
+    .bind(r.idempotency_key)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_rowid();
+    audit::record(
+        tx,
+        Some(r.reporter_id),
+        "request.create",
+        "change_request",
+        Some(id),
+        serde_json::json!({
+            "action": r.action.code(),
+            "touchpoint_id": r.touchpoint_id,
+            "reason_kind": r.reason_kind.code(),
+        }),
+    )
+    .await?;
+    Ok((id, true))
+}
+
+/// The request a key already made, if any.
+pub async fn by_key<'e, E>(ex: E, key: &str) -> Result<Option<i64>, sqlx::Error>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    sqlx::query_scalar("SELECT id FROM change_requests WHERE idempotency_key = ?")
+        .bind(key)
+        .fetch_optional(ex)
+        .await
+}
+
+/// A pending report of the same point under the same function (3.7), other than one that
+/// changes `except_row` itself.
+pub async fn pending_same_point<'e, E>(
+    ex: E,
+    data: &TouchpointData,
+    except_row: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    sqlx::query_scalar(
+        "SELECT id FROM change_requests WHERE status = 'pending' AND function_id = ? AND point_key = ?
+             AND (?3 IS NULL OR touchpoint_id IS NULL OR touchpoint_id <> ?3)
+         ORDER BY id LIMIT 1",
+    )
+    .bind(data.function_id)
+    .bind(data.point_key())
+    .bind(except_row)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn get<'e, E>(ex: E, id: i64) -> Result<Option<Request>, sqlx::Error>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    let r: Option<RequestRow> = sqlx::query_as(&format!("{SELECT} WHERE r.id = ?"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
+    Ok(r.map(Request::from))
+}
+
+/// A reporter's requests, newest first, one page.
+pub async fn by_reporter(
+    pool: &SqlitePool,
+    reporter_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Request>, sqlx::Error> {
+    let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.reporter_id = ? ORDER BY r.id DESC LIMIT ? OFFSET ?"
+    ))
+    .bind(reporter_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Request::from).collect())
+}
+
+pub async fn count_by_reporter(pool: &SqlitePool, reporter_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM change_requests WHERE reporter_id = ?")
+        .bind(reporter_id)
+        .fetch_one(pool)
+        .await
+}
 
 /// How many reports wait for a decision.
 pub async fn count_pending(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM change_requests WHERE status = 'pending'")
         .fetch_one(pool)
         .await
+}
+
+/// The reporter withdraws a pending request. One conditional write: `false` when it is no
+/// longer pending or not theirs.
+pub async fn withdraw(pool: &SqlitePool, id: i64, reporter_id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let done = sqlx::query(
+        "UPDATE change_requests SET status = 'withdrawn', decided_at = ?
+         WHERE id = ? AND reporter_id = ? AND status = 'pending'",
+    )
+    .bind(ts(Utc::now()))
+    .bind(id)
+    .bind(reporter_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        Some(reporter_id),
+        "request.withdraw",
+        "change_request",
+        Some(id),
+        serde_json::Value::Null,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::touchpoints::tests::sample;
+    use crate::db::{divisions, functions, testing::db};
+    use crate::domain::Direction;
+
+    async fn setup(pool: &SqlitePool) -> (i64, i64) {
+        let mut tx = pool.begin().await.unwrap();
+        let (d, _) = divisions::get_or_create(&mut tx, "Отдел", 1).await.unwrap();
+        let f = functions::add(
+            &mut tx,
+            functions::NewFunction {
+                code: None,
+                name: "Ф",
+                is_service: false,
+                direction: Direction::Appeals,
+                division_id: d.id,
+                in_registry: true,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (d.id, f)
+    }
+
+    fn add<'a>(division: i64, data: &'a TouchpointData, key: &'a str) -> NewRequest<'a> {
+        NewRequest {
+            action: Action::Add,
+            touchpoint_id: None,
+            division_id: division,
+            reporter_id: 10,
+            payload: Some(data),
+            reason_kind: ReasonKind::Other,
+            reason_text: None,
+            idempotency_key: key,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_same_key_makes_one_request() {
+        let (pool, _dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        let data = sample(f, "lenobl.ru");
+        let mut tx = pool.begin().await.unwrap();
+        let (a, created) = create(&mut tx, add(d, &data, "10:55")).await.unwrap();
+        assert!(created);
+        let (b, created) = create(&mut tx, add(d, &data, "10:55")).await.unwrap();
+        assert!(!created);
+        assert_eq!(a, b);
+        tx.commit().await.unwrap();
+        let r = get(&pool, a).await.unwrap().unwrap();
+        assert_eq!(r.payload.as_ref(), Some(&data));
+        assert_eq!(r.status, RequestStatus::Pending);
+        assert_eq!(r.division_name, "Отдел");
+        assert_eq!(count_pending(&pool).await.unwrap(), 1);
+        let audits: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'request.create'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(audits, 1);
+    }
+
+    #[tokio::test]
+    async fn a_pending_report_of_the_same_point_is_found() {
+        let (pool, _dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        let data = sample(f, "https://lenobl.ru/");
+        let mut tx = pool.begin().await.unwrap();
+        let (id, _) = create(&mut tx, add(d, &data, "k1")).await.unwrap();
+        tx.commit().await.unwrap();
+        let same = sample(f, "LENOBL.RU");
+        assert_eq!(
+            pending_same_point(&pool, &same, None).await.unwrap(),
+            Some(id)
+        );
+        let other = sample(f, "other.ru");
+        assert_eq!(pending_same_point(&pool, &other, None).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn withdraw_only_own_pending() {
+        let (pool, _dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        let data = sample(f, "lenobl.ru");
+        let mut tx = pool.begin().await.unwrap();
+        let (id, _) = create(&mut tx, add(d, &data, "k")).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(!withdraw(&pool, id, 11).await.unwrap(), "not theirs");
+        assert!(withdraw(&pool, id, 10).await.unwrap());
+        assert!(!withdraw(&pool, id, 10).await.unwrap(), "no longer pending");
+        assert_eq!(
+            get(&pool, id).await.unwrap().unwrap().status,
+            RequestStatus::Withdrawn
+        );
+        assert_eq!(count_by_reporter(&pool, 10).await.unwrap(), 1);
+        assert_eq!(by_reporter(&pool, 10, 5, 0).await.unwrap().len(), 1);
+    }
 }

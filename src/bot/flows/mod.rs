@@ -1,6 +1,9 @@
 //! The conversations, one file per flow.
 
+pub mod card;
 pub mod invite;
+pub mod my;
+pub mod report;
 pub mod start;
 
 use std::sync::Arc;
@@ -8,12 +11,39 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 
 use super::callback::CallbackData;
-use super::state::BotDialogue;
-use super::{Actor, App, HandlerResult, TgBot};
+use super::state::{BotDialogue, State};
+use super::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::tr;
 
+/// What to answer a callback query with.
+pub struct Answer {
+    pub text: Option<String>,
+    pub alert: bool,
+}
+
+impl Answer {
+    pub fn none() -> Self {
+        Answer {
+            text: None,
+            alert: false,
+        }
+    }
+    pub fn text(t: String) -> Self {
+        Answer {
+            text: Some(t),
+            alert: false,
+        }
+    }
+    pub fn alert(t: String) -> Self {
+        Answer {
+            text: Some(t),
+            alert: true,
+        }
+    }
+}
+
 /// Every callback query lands here: decoded into typed data (anything else is a stale or
-/// forged button) and routed to its flow. Every query is answered.
+/// forged button) and routed to its flow. Every query is answered, errors included.
 pub async fn on_callback(
     bot: TgBot,
     q: CallbackQuery,
@@ -22,16 +52,65 @@ pub async fn on_callback(
     dialogue: BotDialogue,
 ) -> HandlerResult {
     let data = q.data.as_deref().and_then(CallbackData::decode);
+    let result = route(&bot, &q, &app, &actor, &dialogue, data).await;
+    let answer = match &result {
+        Ok(a) => a,
+        Err(_) => &Answer::alert(tr!(app.i18n, actor.lang, "error-generic")),
+    };
+    let mut req = bot.answer_callback_query(q.id.clone());
+    if let Some(t) = &answer.text {
+        req = req.text(t.clone());
+    }
+    if answer.alert {
+        req = req.show_alert(true);
+    }
+    if let Err(e) = req.await {
+        log::warn!("answering a callback query: {e}");
+    }
+    result.map(|_| ())
+}
+
+async fn route(
+    bot: &TgBot,
+    q: &CallbackQuery,
+    app: &App,
+    actor: &Actor,
+    dialogue: &BotDialogue,
+    data: Option<CallbackData>,
+) -> Result<Answer, HandlerError> {
+    let stale = || Answer::text(tr!(app.i18n, actor.lang, "button-stale"));
+    let Some(data) = data else {
+        return Ok(stale());
+    };
     match data {
-        Some(CallbackData::SetLang(lang)) => {
-            start::set_lang_pressed(bot, q, app, actor, lang).await
-        }
-        None => {
-            let _ = dialogue;
-            bot.answer_callback_query(q.id.clone())
-                .text(tr!(app.i18n, actor.lang, "button-stale"))
-                .await?;
-            Ok(())
-        }
+        CallbackData::SetLang(lang) => start::set_lang_pressed(bot, q, app, actor, lang).await,
+        CallbackData::Withdraw(id) => Ok(my::withdraw(bot, q, app, actor, id)
+            .await?
+            .map(Answer::text)
+            .unwrap_or_else(Answer::none)),
+        CallbackData::MyPage(p) => Ok(my::turn_page(bot, q, app, actor, p)
+            .await?
+            .map(Answer::text)
+            .unwrap_or_else(Answer::none)),
+        data => match dialogue.get().await? {
+            Some(State::Report(draft)) => {
+                report::on_button(bot, q, app, actor, dialogue, draft, data).await
+            }
+            _ => {
+                // No report under way. A second `Отправить` (a double tap, or the same
+                // update delivered again) finds the report the first one made.
+                if let (CallbackData::Send, Some(m)) = (data, q.regular_message()) {
+                    if let Some(id) = report::already_sent(app, m.chat.id.0, m.id.0).await? {
+                        return Ok(Answer::text(tr!(
+                            app.i18n,
+                            actor.lang,
+                            "sent-short",
+                            id = id
+                        )));
+                    }
+                }
+                Ok(stale())
+            }
+        },
     }
 }

@@ -9,9 +9,10 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::bot::callback::CallbackData;
 use crate::bot::commands;
+use crate::bot::flows::Answer;
 use crate::bot::state::{BotDialogue, State};
 use crate::bot::ui::{self, esc};
-use crate::bot::{Actor, App, HandlerResult, TgBot};
+use crate::bot::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::db;
 use crate::db::invites::Refused;
 use crate::domain::{Lang, Role};
@@ -198,21 +199,18 @@ pub async fn lang(
 }
 
 pub async fn set_lang_pressed(
-    bot: TgBot,
-    q: CallbackQuery,
-    app: Arc<App>,
-    actor: Actor,
+    bot: &TgBot,
+    q: &CallbackQuery,
+    app: &App,
+    actor: &Actor,
     lang: Lang,
-) -> HandlerResult {
+) -> Result<Answer, HandlerError> {
     db::people::set_language(&app.pool, actor.id, &actor.name, lang).await?;
     let done = tr!(app.i18n, lang, "lang-set");
-    bot.answer_callback_query(q.id.clone())
-        .text(done.clone())
-        .await?;
     if let Some(m) = q.regular_message() {
-        ui::edit(&bot, m.chat.id, m.id, done).await?;
+        ui::edit(bot, m.chat.id, m.id, done.clone()).await?;
     }
-    Ok(())
+    Ok(Answer::text(done))
 }
 
 pub async fn cancel(

@@ -1,0 +1,186 @@
+//! `/my`: a person's own reports and where they stand (3.8.4), newest first, a page at a
+//! time; a pending one can be withdrawn.
+
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
+
+use crate::bot::callback::CallbackData;
+use crate::bot::ui::{self, esc};
+use crate::bot::{Actor, App, HandlerError, HandlerResult, TgBot};
+use crate::db;
+use crate::db::requests::Request;
+use crate::domain::{Action, Lang, RequestStatus};
+use crate::tr;
+
+/// Reports per page.
+const PER_PAGE: i64 = 5;
+
+pub async fn my(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+    let (text, kb) = page(&app, &actor, 0).await?;
+    ui::send_kb(&bot, msg.chat.id, text, kb).await?;
+    Ok(())
+}
+
+fn date(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%d.%m.%Y").to_string()
+}
+
+async fn what(app: &App, lang: Lang, r: &Request) -> Result<String, sqlx::Error> {
+    let point = match (&r.payload, r.touchpoint_id) {
+        (Some(p), _) => Some((p.kind, p.point.clone())),
+        (None, Some(id)) => db::touchpoints::get(&app.pool, id)
+            .await?
+            .map(|row| (row.data.kind, row.data.point)),
+        (None, None) => None,
+    };
+    Ok(match point {
+        Some((kind, point)) => format!(
+            "{} — {}",
+            app.i18n.label(lang, &kind.locale_key()),
+            esc(&point)
+        ),
+        None => "—".into(),
+    })
+}
+
+fn action_label(app: &App, lang: Lang, a: Action) -> String {
+    match a {
+        Action::Add => tr!(app.i18n, lang, "action-add"),
+        Action::Change => tr!(app.i18n, lang, "action-change"),
+        Action::Exclude => tr!(app.i18n, lang, "action-exclude"),
+    }
+}
+
+fn status_label(app: &App, lang: Lang, r: &Request) -> String {
+    let i = &app.i18n;
+    match r.status {
+        RequestStatus::Pending => tr!(i, lang, "status-pending"),
+        RequestStatus::Accepted => tr!(
+            i,
+            lang,
+            "status-accepted",
+            date = r.decided_at.map(date).unwrap_or_default()
+        ),
+        RequestStatus::Rejected => tr!(
+            i,
+            lang,
+            "status-rejected",
+            date = r.decided_at.map(date).unwrap_or_default(),
+            reason = esc(r.decision_note.as_deref().unwrap_or("—"))
+        ),
+        RequestStatus::Withdrawn => tr!(
+            i,
+            lang,
+            "status-withdrawn",
+            date = r.decided_at.map(date).unwrap_or_default()
+        ),
+    }
+}
+
+/// One page of the person's reports, with withdraw buttons for the pending ones.
+async fn page(
+    app: &App,
+    actor: &Actor,
+    page: u16,
+) -> Result<(String, InlineKeyboardMarkup), HandlerError> {
+    let lang = actor.lang;
+    let i = &app.i18n;
+    let total = db::requests::count_by_reporter(&app.pool, actor.id).await?;
+    if total == 0 {
+        return Ok((tr!(i, lang, "my-none"), InlineKeyboardMarkup::default()));
+    }
+    let pages = (total + PER_PAGE - 1) / PER_PAGE;
+    let page = (page as i64).min(pages - 1);
+    let list = db::requests::by_reporter(&app.pool, actor.id, PER_PAGE, page * PER_PAGE).await?;
+    let mut blocks = vec![tr!(i, lang, "my-title", count = total)];
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = vec![];
+    for r in &list {
+        blocks.push(tr!(
+            i,
+            lang,
+            "my-item",
+            id = r.id,
+            action = action_label(app, lang, r.action),
+            what = what(app, lang, r).await?,
+            division = esc(&r.division_name),
+            sent = date(r.created_at),
+            status = status_label(app, lang, r)
+        ));
+        if r.status == RequestStatus::Pending {
+            rows.push(vec![InlineKeyboardButton::callback(
+                tr!(i, lang, "btn-withdraw", id = r.id),
+                CallbackData::Withdraw(r.id).encode(),
+            )]);
+        }
+    }
+    if pages > 1 {
+        let mut nav = vec![];
+        if page > 0 {
+            nav.push(InlineKeyboardButton::callback(
+                tr!(i, lang, "btn-prev"),
+                CallbackData::MyPage(page as u16 - 1).encode(),
+            ));
+        }
+        nav.push(InlineKeyboardButton::callback(
+            tr!(i, lang, "page-of", page = page + 1, pages = pages),
+            CallbackData::MyPage(page as u16).encode(),
+        ));
+        if page + 1 < pages {
+            nav.push(InlineKeyboardButton::callback(
+                tr!(i, lang, "btn-next"),
+                CallbackData::MyPage(page as u16 + 1).encode(),
+            ));
+        }
+        rows.push(nav);
+    }
+    Ok((blocks.join("\n\n"), InlineKeyboardMarkup::new(rows)))
+}
+
+async fn redraw(bot: &TgBot, q: &CallbackQuery, app: &App, actor: &Actor, p: u16) -> HandlerResult {
+    let Some(m) = q.regular_message() else {
+        return Ok(());
+    };
+    let (text, kb) = page(app, actor, p).await?;
+    let res = bot
+        .edit_message_text(m.chat.id, m.id, text)
+        .parse_mode(ParseMode::Html)
+        .reply_markup(kb)
+        .await;
+    if let Err(e) = res {
+        // Pressing the current page's own number changes nothing.
+        log::debug!("redrawing /my: {e}");
+    }
+    Ok(())
+}
+
+/// A page button of `/my`; returns the text to answer the query with.
+pub async fn turn_page(
+    bot: &TgBot,
+    q: &CallbackQuery,
+    app: &App,
+    actor: &Actor,
+    p: u16,
+) -> Result<Option<String>, HandlerError> {
+    redraw(bot, q, app, actor, p).await?;
+    Ok(None)
+}
+
+/// The withdraw button: only the reporter, only while pending (one conditional write).
+pub async fn withdraw(
+    bot: &TgBot,
+    q: &CallbackQuery,
+    app: &App,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<String>, HandlerError> {
+    let lang = actor.lang;
+    if db::requests::withdraw(&app.pool, id, actor.id).await? {
+        log::info!("request {id} withdrawn by user {}", actor.id);
+        redraw(bot, q, app, actor, 0).await?;
+        Ok(Some(tr!(app.i18n, lang, "withdrawn", id = id)))
+    } else {
+        Ok(Some(tr!(app.i18n, lang, "withdraw-refused")))
+    }
+}

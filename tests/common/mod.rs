@@ -1,0 +1,293 @@
+//! The end-to-end harness: the real handler tree and dispatcher, long-polling a fake Bot
+//! API server over HTTP, with a database in a temporary file. A test sends updates as
+//! Telegram would and checks what the bot sent and what the database holds.
+#![allow(dead_code)]
+
+pub mod fake_api;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+use teloxide::dispatching::ShutdownToken;
+use tokio::task::JoinHandle;
+
+pub use fake_api::{Call, FakeApi};
+use touchpoints::config::Settings;
+use touchpoints::i18n::I18n;
+
+pub const ADMIN: i64 = 100;
+pub const ADMIN2: i64 = 101;
+
+/// A person in the tests.
+#[derive(Debug, Clone, Copy)]
+pub struct User {
+    pub id: i64,
+    pub first_name: &'static str,
+    pub language_code: &'static str,
+}
+
+pub const fn user(id: i64, first_name: &'static str) -> User {
+    User {
+        id,
+        first_name,
+        language_code: "ru",
+    }
+}
+
+pub struct Bot {
+    pub api: FakeApi,
+    pub pool: SqlitePool,
+    pub i18n: I18n,
+    dir: tempfile::TempDir,
+    settings: Settings,
+    running: Option<(ShutdownToken, JoinHandle<()>)>,
+    next_update: AtomicI64,
+    next_incoming_message: AtomicI64,
+}
+
+impl Bot {
+    /// Starts the bot with these authorized persons.
+    pub async fn start(admins: &[i64]) -> Bot {
+        let _ = env_logger::builder().is_test(true).try_init();
+        let api = FakeApi::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            token: Some("123456:TEST-TOKEN".into()),
+            api_url: Some(api.url().parse().unwrap()),
+            db: dir.path().join("touchpoints.db"),
+            admins: admins.to_vec(),
+        };
+        let pool = touchpoints::db::connect(&settings.db).await.unwrap();
+        let mut bot = Bot {
+            api,
+            pool,
+            i18n: I18n::load().unwrap(),
+            dir,
+            settings,
+            running: None,
+            next_update: AtomicI64::new(1),
+            next_incoming_message: AtomicI64::new(1),
+        };
+        bot.launch().await;
+        bot
+    }
+
+    async fn launch(&mut self) {
+        let (tg, app) = touchpoints::bot::prepare(&self.settings, self.pool.clone())
+            .await
+            .expect("bot starts");
+        let mut dispatcher = touchpoints::bot::dispatcher(tg, app);
+        let token = dispatcher.shutdown_token();
+        let handle = tokio::spawn(async move { dispatcher.dispatch().await });
+        self.running = Some((token, handle));
+    }
+
+    /// Stops the bot the way SIGTERM does (in-flight updates finish), as a process would.
+    pub async fn stop(&mut self) {
+        if let Some((token, handle)) = self.running.take() {
+            // Shutdown may be asked before the dispatcher is idle-ready; retry briefly.
+            for _ in 0..100 {
+                match token.shutdown() {
+                    Ok(done) => {
+                        done.await;
+                        break;
+                    }
+                    Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                }
+            }
+            handle.await.unwrap();
+        }
+    }
+
+    /// Stops and starts the bot again on the same database: a restart.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.pool.close().await;
+        self.pool = touchpoints::db::connect(&self.settings.db).await.unwrap();
+        self.launch().await;
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.settings.db.clone()
+    }
+
+    fn user_json(u: User) -> Value {
+        json!({ "id": u.id, "is_bot": false, "first_name": u.first_name, "language_code": u.language_code })
+    }
+
+    fn update_id(&self) -> i64 {
+        self.next_update.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// The person sends a text message; returns the cursor of requests before it.
+    pub fn send(&self, u: User, text: &str) -> usize {
+        let cursor = self.api.cursor();
+        let mut message = json!({
+            "message_id": self.next_incoming_message.fetch_add(1, Ordering::SeqCst),
+            "date": 1_764_000_000,
+            "chat": { "id": u.id, "type": "private", "first_name": u.first_name },
+            "from": Self::user_json(u),
+            "text": text,
+        });
+        if text.starts_with('/') {
+            let len = text
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .encode_utf16()
+                .count();
+            message["entities"] = json!([{ "type": "bot_command", "offset": 0, "length": len }]);
+        }
+        self.api
+            .push_update(json!({ "update_id": self.update_id(), "message": message }));
+        cursor
+    }
+
+    /// The person sends something that is not text (a sticker).
+    pub fn send_sticker(&self, u: User) -> usize {
+        let cursor = self.api.cursor();
+        let message = json!({
+            "message_id": self.next_incoming_message.fetch_add(1, Ordering::SeqCst),
+            "date": 1_764_000_000,
+            "chat": { "id": u.id, "type": "private", "first_name": u.first_name },
+            "from": Self::user_json(u),
+            "sticker": {
+                "file_id": "stk", "file_unique_id": "stku", "type": "regular",
+                "width": 512, "height": 512, "is_animated": false, "is_video": false
+            },
+        });
+        self.api
+            .push_update(json!({ "update_id": self.update_id(), "message": message }));
+        cursor
+    }
+
+    /// The person presses an inline button with `data` under the bot's message `message_id`
+    /// in their chat. Returns the cursor and the callback query's id.
+    pub fn press(&self, u: User, message_id: i64, data: &str) -> (usize, String) {
+        let cursor = self.api.cursor();
+        let message = self
+            .api
+            .message(u.id, message_id)
+            .unwrap_or_else(|| panic!("no bot message {message_id} in chat {}", u.id));
+        let id = format!("cq{}", self.next_update.load(Ordering::SeqCst));
+        self.api.push_update(json!({
+            "update_id": self.update_id(),
+            "callback_query": {
+                "id": id,
+                "from": Self::user_json(u),
+                "chat_instance": "ci",
+                "message": message,
+                "data": data,
+            }
+        }));
+        (cursor, id)
+    }
+
+    /// Presses the button whose label contains `label` on the newest card in this person's
+    /// chat, and waits for the bot's answer to the press.
+    pub async fn click(&self, u: User, label: &str) -> Call {
+        let (cursor, q) = self.press_label(u, label);
+        self.answer(cursor, &q).await
+    }
+
+    /// Presses a button by its label without waiting; returns the cursor and query id.
+    pub fn press_label(&self, u: User, label: &str) -> (usize, String) {
+        let (id, m) = self
+            .api
+            .last_card(u.id)
+            .unwrap_or_else(|| panic!("no card with buttons in chat {}", u.id));
+        let data = m["reply_markup"]["inline_keyboard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| row.as_array().unwrap().iter())
+            .find(|b| b["text"].as_str().unwrap_or("").contains(label))
+            .unwrap_or_else(|| panic!("no button {label:?} on card {id}: {}", m["reply_markup"]))
+            ["callback_data"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.press(u, id, &data)
+    }
+
+    /// The text of the newest card with buttons in a chat.
+    pub fn card_text(&self, chat: i64) -> String {
+        self.api
+            .last_card(chat)
+            .map(|(_, m)| m["text"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    }
+
+    /// The labels of the newest card's buttons.
+    pub fn card_buttons(&self, chat: i64) -> Vec<String> {
+        self.api
+            .last_card(chat)
+            .map(|(_, m)| {
+                m["reply_markup"]["inline_keyboard"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|row| row.as_array().unwrap().iter())
+                    .map(|b| b["text"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits for the bot's next text message to this person after `cursor`.
+    pub async fn reply(&self, cursor: usize, u: User) -> Call {
+        self.api
+            .wait_for(cursor, &format!("a message to {}", u.id), |c| {
+                c.method == "sendMessage" && c.chat_id() == Some(u.id)
+            })
+            .await
+    }
+
+    /// Waits for the bot's next question (a message with buttons) to this person.
+    pub async fn next_card(&self, cursor: usize, u: User) -> Call {
+        self.api
+            .wait_for(cursor, &format!("a card to {}", u.id), |c| {
+                c.method == "sendMessage"
+                    && c.chat_id() == Some(u.id)
+                    && c.params.get("reply_markup").is_some()
+            })
+            .await
+    }
+
+    /// Sends text that the current step refuses: returns the bot's explanation, after the
+    /// question has been asked again.
+    pub async fn refused(&self, u: User, text: &str) -> Call {
+        let c = self.send(u, text);
+        let why = self.reply(c, u).await;
+        self.next_card(c, u).await;
+        why
+    }
+
+    /// Waits for the bot's answer to a callback query.
+    pub async fn answer(&self, cursor: usize, query_id: &str) -> Call {
+        self.api
+            .wait_for(cursor, &format!("the answer to {query_id}"), |c| {
+                c.method == "answerCallbackQuery" && c.params["callback_query_id"] == query_id
+            })
+            .await
+    }
+
+    /// A text from the locales, for comparing with what the bot said.
+    pub fn t(
+        &self,
+        lang: touchpoints::domain::Lang,
+        key: &str,
+        args: &[(&str, touchpoints::i18n::Arg<'_>)],
+    ) -> String {
+        self.i18n.text(lang, key, args)
+    }
+
+    /// Stops the bot and checks that every request it made was valid.
+    pub async fn finish(mut self) {
+        self.stop().await;
+        let v = self.api.violations();
+        assert!(v.is_empty(), "invalid Bot API requests: {v:#?}");
+    }
+}
