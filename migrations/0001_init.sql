@@ -100,7 +100,8 @@ CREATE TABLE change_requests (
     point_key     TEXT,
     -- Makes sending idempotent: the same update delivered twice finds its request here.
     idempotency_key TEXT  UNIQUE,
-    CHECK ((action = 'add') = (touchpoint_id IS NULL)),
+    -- An add request gets its row's id once accepted.
+    CHECK (action = 'add' OR touchpoint_id IS NOT NULL),
     CHECK ((action = 'exclude') = (payload IS NULL))
 );
 CREATE INDEX change_requests_status ON change_requests (status, id);
@@ -137,6 +138,17 @@ CREATE TABLE invites (
     used_at     TEXT,
     revoked_at  TEXT,
     CHECK (role <> 'head' OR division_id IS NOT NULL)
+);
+
+-- Every copy of a report's card sent to an authorized person, so that all copies show the
+-- decision once one is taken.
+CREATE TABLE review_cards (
+    request_id INTEGER NOT NULL REFERENCES change_requests (id),
+    chat_id    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    -- The card as sent (HTML), so the decision is appended to what the person saw.
+    text       TEXT    NOT NULL,
+    PRIMARY KEY (request_id, chat_id, message_id)
 );
 
 -- The persisted dialogue of each chat (JSON of bot::state::State).

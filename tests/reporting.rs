@@ -133,6 +133,22 @@ async fn pending(bot: &Bot) -> Vec<db::requests::Request> {
     out
 }
 
+/// Presses `Отправить` and waits until the report is confirmed and its card has reached
+/// the authorized person.
+async fn submit(bot: &Bot, u: User) -> common::Call {
+    let c = bot.api.cursor();
+    let a = bot.click(u, "Отправить").await;
+    bot.reply(c, u).await;
+    bot.api
+        .wait_for(c, "the review card", |call| {
+            call.method == "sendMessage"
+                && call.chat_id() == Some(ADMIN)
+                && call.text().contains("Отчёт №")
+        })
+        .await;
+    a
+}
+
 /// Sends text and waits for the next card with buttons (the next question).
 async fn answer_text(bot: &Bot, u: User, text: &str) -> common::Call {
     let c = bot.send(u, text);
@@ -212,7 +228,7 @@ async fn a_head_reports_a_new_touchpoint_end_to_end() {
     assert!(summary.contains("Клиенты: внешние"), "{summary}");
 
     let c = bot.api.cursor();
-    let a = bot.click(HEAD, "Отправить").await;
+    let a = submit(bot, HEAD).await;
     assert_eq!(a.params["text"], "Отправлено: отчёт №1");
     let told = bot.reply(c, HEAD).await;
     assert_eq!(told.text(), tr!(bot.i18n, Lang::Ru, "sent", id = 1));
@@ -304,7 +320,7 @@ async fn a_typed_function_a_phone_line_other_needs_and_an_edit_from_the_summary(
         r.text()
     );
     assert!(r.text().contains("539-40-61"));
-    bot.click(HEAD, "Отправить").await;
+    submit(bot, HEAD).await;
 
     let reqs = pending(bot).await;
     let p = reqs[0].payload.as_ref().unwrap();
@@ -358,7 +374,7 @@ async fn the_same_point_again_is_offered_as_a_change_of_its_needs() {
         "{summary}"
     );
     assert!(summary.contains("→"), "old → new: {summary}");
-    bot.click(HEAD, "Отправить").await;
+    submit(bot, HEAD).await;
     let reqs = pending(bot).await;
     assert_eq!(reqs.len(), 1);
     assert_eq!(
@@ -385,7 +401,7 @@ async fn a_point_already_reported_and_pending_is_refused_with_its_number() {
     bot.click(HEAD, "Готово").await;
     bot.click(HEAD, "Нет особенностей").await;
     bot.click(HEAD, "внешние").await;
-    bot.click(HEAD, "Отправить").await;
+    submit(bot, HEAD).await;
     // The authorized person reports the same point for the same division.
     let c = bot.send(ADMIN_USER, "/new");
     bot.reply(c, ADMIN_USER).await;
@@ -518,7 +534,7 @@ async fn a_restart_in_the_middle_of_new_continues_the_same_dialogue() {
     w.bot.click(HEAD, "Готово").await;
     w.bot.click(HEAD, "Нет особенностей").await;
     w.bot.click(HEAD, "внешние").await;
-    w.bot.click(HEAD, "Отправить").await;
+    submit(&w.bot, HEAD).await;
     let reqs = pending(&w.bot).await;
     let p = reqs[0].payload.as_ref().unwrap();
     assert_eq!(p.point, "https://lenobl.ru/restart");
@@ -586,7 +602,7 @@ async fn change_a_row_found_by_typing_part_of_it() {
         ),
         "{summary}"
     );
-    bot.click(HEAD, "Отправить").await;
+    submit(bot, HEAD).await;
     let reqs = pending(bot).await;
     assert_eq!(
         (reqs[0].action, reqs[0].touchpoint_id),
@@ -645,7 +661,7 @@ async fn exclude_a_row_because_its_function_left_the_registry() {
         summary.contains("Причина: Функция (сервис) исключена из Реестра"),
         "{summary}"
     );
-    bot.click(HEAD, "Отправить").await;
+    submit(bot, HEAD).await;
     let reqs = pending(bot).await;
     assert_eq!(
         (reqs[0].action, reqs[0].touchpoint_id),
@@ -661,7 +677,7 @@ async fn exclude_a_row_because_its_function_left_the_registry() {
     bot.click(HEAD, "lenobl.ru/appeal").await;
     bot.click(HEAD, "Другая причина").await;
     answer_text(bot, HEAD, "Страница закрыта").await;
-    bot.click(HEAD, "Отправить").await;
+    submit(bot, HEAD).await;
     let reqs = pending(bot).await;
     assert_eq!(reqs[1].reason_kind, ReasonKind::Other);
     assert_eq!(reqs[1].reason_text.as_deref(), Some("Страница закрыта"));
@@ -688,7 +704,7 @@ async fn my_lists_reports_and_a_pending_one_can_be_withdrawn() {
     bot.click(HEAD, "Готово").await;
     bot.click(HEAD, "Нет особенностей").await;
     bot.click(HEAD, "внешние").await;
-    bot.click(HEAD, "Отправить").await;
+    submit(bot, HEAD).await;
     let r = answer_text(bot, HEAD, "/my").await;
     assert!(r.text().contains("№1"), "{}", r.text());
     assert!(r.text().contains("новая точка"), "{}", r.text());
@@ -753,7 +769,7 @@ async fn my_pages_through_many_reports() {
         bot.click(HEAD, "Готово").await;
         bot.click(HEAD, "Нет особенностей").await;
         bot.click(HEAD, "внешние").await;
-        bot.click(HEAD, "Отправить").await;
+        submit(bot, HEAD).await;
     }
     let r = answer_text(bot, HEAD, "/my").await;
     assert!(r.text().contains("всего: 7"), "{}", r.text());

@@ -112,11 +112,8 @@ only-reporters = Division heads and the authorized person report touchpoints. Pa
 no-rows = The list has no touchpoints of this division. To report a new one — /new.
 no-divisions = There are no divisions yet. Create them with an invitation: <code>/invite Division name</code>
 new-title = <b>New touchpoint</b>
-    
 change-title = <b>Change of a touchpoint</b>
-    
 exclude-title = <b>Exclusion of a touchpoint</b>
-    
 ask-division = Which division is the report for?
 ask-direction = Choose the direction of activity:
 ask-function = Choose the function (service) from the Registry — or type its name if it is not listed:
@@ -208,3 +205,40 @@ status-rejected = rejected { $date }, reason: { $reason }
 status-withdrawn = withdrawn { $date }
 withdrawn = Report No. { $id } withdrawn.
 withdraw-refused = This report can no longer be withdrawn: it has been decided.
+
+## Review of reports
+
+cmd-pending = reports awaiting a decision
+cmd-history = history of a row of the list
+btn-accept = Accept
+btn-reject = Reject
+review-card = <b>Report No. { $id }</b> · { $action }
+    From: { $name } (“{ $division }”), { $sent }
+    
+    { $body }
+review-reason = <b>Reason:</b> { $reason }
+review-accepted = ✅ Accepted: { $name }, { $at }
+review-rejected = ❌ Rejected: { $name }, { $at }, reason: { $reason }
+review-withdrawn = ↩️ Withdrawn by its author { $at }
+review-done-accepted = Accepted: report No. { $id }
+review-done-rejected = Report No. { $id } rejected; its author has been told.
+review-give-reason = Write the reason for rejecting
+ask-reject-reason = Why is report No. { $id } rejected? Write the reason — its author will see it (up to { $max } characters).
+review-already = Report No. { $id } has already been decided: { $name }.
+review-was-withdrawn = Report No. { $id } was withdrawn by its author.
+review-incomplete = The report is incomplete and cannot be accepted. Reject it with a reason.
+review-duplicate = This touchpoint is already in the list (row No. { $row }). Reject the report with a reason.
+review-row-gone = The row this report is about is no longer in the list. Reject the report with a reason.
+outcome-accepted = Your report No. { $id } has been accepted by the authorized person. The list is updated.
+outcome-rejected = Your report No. { $id } has been rejected by the authorized person.
+    Reason: { $reason }
+pending-title = Waiting for a decision: { $count }.
+pending-more = And { $count } more — they will appear here once the first ones are decided.
+history-usage = Give the row number or part of the touchpoint's address: <code>/history 12</code> or <code>/history lenobl.ru</code>
+history-choose = Choose the row:
+history-none = There is no row No. { $id }.
+history-title = <b>History of row No. { $id }</b> (“{ $division }”)
+history-excluded = <b>excluded from the list</b>
+history-version = <b>Version { $version }</b> · { $at } { $status }
+    Reported by: { $reporter } · Accepted by: { $acceptor }
+    { $lines }

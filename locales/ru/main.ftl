@@ -114,11 +114,8 @@ only-reporters = Сообщать о точках взаимодействия �
 no-rows = В перечне нет точек взаимодействия этого подразделения. Чтобы сообщить о новой — /new.
 no-divisions = Подразделений пока нет. Создайте их приглашением: <code>/invite Название подразделения</code>
 new-title = <b>Новая точка взаимодействия</b>
-    
 change-title = <b>Изменение точки взаимодействия</b>
-    
 exclude-title = <b>Исключение точки взаимодействия</b>
-    
 ask-division = Для какого подразделения отчёт?
 ask-direction = Выберите направление деятельности:
 ask-function = Выберите функцию (сервис) из Реестра — или введите название, если её нет в списке:
@@ -210,3 +207,40 @@ status-rejected = отклонён { $date }, причина: { $reason }
 status-withdrawn = отозван { $date }
 withdrawn = Отчёт №{ $id } отозван.
 withdraw-refused = Этот отчёт уже нельзя отозвать: по нему принято решение.
+
+## Рассмотрение отчётов
+
+cmd-pending = отчёты, ожидающие решения
+cmd-history = история строки перечня
+btn-accept = Принять
+btn-reject = Отклонить
+review-card = <b>Отчёт №{ $id }</b> · { $action }
+    От: { $name } («{ $division }»), { $sent }
+    
+    { $body }
+review-reason = <b>Причина:</b> { $reason }
+review-accepted = ✅ Принято: { $name }, { $at }
+review-rejected = ❌ Отклонено: { $name }, { $at }, причина: { $reason }
+review-withdrawn = ↩️ Отозван автором { $at }
+review-done-accepted = Принято: отчёт №{ $id }
+review-done-rejected = Отчёт №{ $id } отклонён, автору сообщено.
+review-give-reason = Напишите причину отклонения
+ask-reject-reason = Почему отчёт №{ $id } отклоняется? Напишите причину — её увидит автор (до { $max } символов).
+review-already = По отчёту №{ $id } уже принято решение: { $name }.
+review-was-withdrawn = Отчёт №{ $id } отозван автором.
+review-incomplete = Отчёт неполон и не может быть принят. Отклоните его с указанием причины.
+review-duplicate = Эта точка уже есть в перечне (строка №{ $row }). Отклоните отчёт с указанием причины.
+review-row-gone = Строки, к которой относится отчёт, больше нет в перечне. Отклоните отчёт с указанием причины.
+outcome-accepted = Ваш отчёт №{ $id } принят уполномоченным лицом. Перечень обновлён.
+outcome-rejected = Ваш отчёт №{ $id } отклонён уполномоченным лицом.
+    Причина: { $reason }
+pending-title = Ожидают решения: { $count }.
+pending-more = И ещё { $count } — они появятся здесь после решения по первым.
+history-usage = Укажите номер строки или часть адреса точки: <code>/history 12</code> или <code>/history lenobl.ru</code>
+history-choose = Выберите строку:
+history-none = Строки №{ $id } нет.
+history-title = <b>История строки №{ $id }</b> («{ $division }»)
+history-excluded = <b>исключена из перечня</b>
+history-version = <b>Версия { $version }</b> · { $at } { $status }
+    Сообщил(а): { $reporter } · Принял(а): { $acceptor }
+    { $lines }

@@ -80,6 +80,11 @@ pub enum CallbackData {
     Withdraw(i64),
     /// A page of `/my`.
     MyPage(u16),
+    /// The authorized person's decision on a report.
+    Accept(i64),
+    Reject(i64),
+    /// Show a row's history.
+    History(i64),
 }
 
 impl CallbackData {
@@ -109,6 +114,9 @@ impl CallbackData {
             ExcludeReason(r) => format!("xr:{}", r.code()),
             Withdraw(id) => format!("w:{id}"),
             MyPage(p) => format!("my:{p}"),
+            Accept(id) => format!("rv:a:{id}"),
+            Reject(id) => format!("rv:r:{id}"),
+            History(id) => format!("hi:{id}"),
         }
     }
 
@@ -148,6 +156,16 @@ impl CallbackData {
             ("xr", Some(a)) => ExcludeReason(ReasonKind::from_code(a)?),
             ("w", _) => Withdraw(id()?),
             ("my", _) => MyPage(page()?),
+            ("rv", Some(a)) => {
+                let (what, n) = a.split_once(':')?;
+                let n = n.parse::<i64>().ok().filter(|n| *n > 0)?;
+                match what {
+                    "a" => Accept(n),
+                    "r" => Reject(n),
+                    _ => return None,
+                }
+            }
+            ("hi", _) => History(id()?),
             _ => return None,
         })
     }
@@ -178,6 +196,7 @@ mod tests {
             Withdraw(i64::MAX),
         ]);
         v.extend([Page(0), Page(u16::MAX), MyPage(3)]);
+        v.extend([Accept(i64::MAX), Reject(1), History(i64::MAX)]);
         v.extend(crate::domain::Direction::ALL.iter().map(|d| Direction(*d)));
         v.extend(crate::domain::Kind::ALL.iter().map(|k| Kind(*k)));
         v.extend(Need::ALL.iter().map(|n| ToggleNeed(*n)));
@@ -228,6 +247,12 @@ mod tests {
             "w:1e3",
             "s:1",
             "r:99999999999999999999",
+            "rv:a",
+            "rv:x:1",
+            "rv:a:0",
+            "rv:r:-5",
+            "rv:a:1:2",
+            "hi:",
         ] {
             assert_eq!(CallbackData::decode(s), None, "{s}");
         }

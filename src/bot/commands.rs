@@ -15,6 +15,9 @@ pub enum Command {
     Change,
     Exclude,
     My,
+    Pending,
+    /// `/history <row number or text>`.
+    History(String),
     /// `/invite <division name>`.
     Invite(String),
     /// Any other `/word`.
@@ -65,6 +68,14 @@ pub const MENU: &[Entry] = &[
         for_role: reporter,
     },
     Entry {
+        name: "pending",
+        for_role: admin,
+    },
+    Entry {
+        name: "history",
+        for_role: admin,
+    },
+    Entry {
         name: "invite",
         for_role: admin,
     },
@@ -108,6 +119,8 @@ impl Command {
             "change" => Command::Change,
             "exclude" => Command::Exclude,
             "my" => Command::My,
+            "pending" => Command::Pending,
+            "history" => Command::History(args.unwrap_or_default()),
             "invite" => Command::Invite(args.unwrap_or_default()),
             other => Command::Unknown(other.to_string()),
         })

@@ -58,8 +58,15 @@ impl App {
     /// language is guessed from Telegram's `language_code`.
     pub async fn actor(&self, user: &User) -> Result<Actor, sqlx::Error> {
         let id = user.id.0 as i64;
-        let person = db::people::get(&self.pool, id).await?;
+        let mut person = db::people::get(&self.pool, id).await?;
         let admin = self.admins.contains(&id);
+        let name = user.full_name();
+        if (admin || person.is_some()) && person.as_ref().map(|p| &p.name) != Some(&name) {
+            db::people::remember_name(&self.pool, id, &name).await?;
+            if person.is_none() {
+                person = db::people::get(&self.pool, id).await?;
+            }
+        }
         Ok(match person {
             Some(p) => Actor {
                 id,
@@ -113,7 +120,7 @@ fn parse_command(msg: Message, app: Arc<App>) -> Option<Command> {
 /// The whole handler tree.
 pub fn schema() -> UpdateHandler<HandlerError> {
     use dptree::case;
-    use flows::{invite, my, report, start};
+    use flows::{invite, my, report, review, start};
 
     // A command in the middle of a dialogue does what it says: the unfinished draft is
     // dropped first, as /cancel would (which itself reports whether there was one).
@@ -133,6 +140,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Change].endpoint(report::start_change))
         .branch(case![Command::Exclude].endpoint(report::start_exclude))
         .branch(case![Command::My].endpoint(my::my))
+        .branch(case![Command::Pending].endpoint(review::pending))
+        .branch(case![Command::History(arg)].endpoint(review::history))
         .branch(case![Command::Invite(division)].endpoint(invite::invite))
         .branch(case![Command::Unknown(name)].endpoint(start::unknown_command));
 
@@ -142,6 +151,11 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![State::Unreadable].endpoint(start::unreadable_state))
         .branch(commands)
         .branch(case![State::Report(draft)].endpoint(report::on_message))
+        .branch(case![State::RejectReason { request_id, card }].endpoint(
+            |bot, msg, app, actor, dialogue, (request_id, _card): (i64, Option<i32>)| {
+                review::reject_reason(bot, msg, app, actor, dialogue, request_id)
+            },
+        ))
         .endpoint(start::fallback);
 
     let callbacks = Update::filter_callback_query()

@@ -24,6 +24,12 @@ pub enum State {
     Unreadable,
     /// A report under way: `/new`, `/change` or `/exclude` (they share their steps).
     Report(Box<Draft>),
+    /// The authorized person is asked why a report is rejected.
+    RejectReason {
+        request_id: i64,
+        #[serde(default)]
+        card: Option<i32>,
+    },
 }
 
 /// Which report the draft becomes.

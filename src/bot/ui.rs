@@ -15,7 +15,7 @@ pub fn esc(s: &str) -> String {
 pub const MAX_MESSAGE: usize = 4096;
 
 /// Cuts a text to Telegram's limit (a defect guard: texts are kept shorter by design).
-fn fit(text: String) -> String {
+pub fn fit(text: String) -> String {
     if text.chars().count() <= MAX_MESSAGE {
         return text;
     }

@@ -8,6 +8,7 @@ pub mod functions;
 pub mod invites;
 pub mod people;
 pub mod requests;
+pub mod review;
 pub mod touchpoints;
 
 use std::path::Path;

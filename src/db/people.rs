@@ -61,6 +61,30 @@ pub async fn with_role(pool: &SqlitePool, role: Role) -> Result<Vec<Person>, sql
     Ok(rows.into_iter().map(Person::from).collect())
 }
 
+/// Keeps the name Telegram gives for a person: refreshed for a known person, and stored
+/// (without a stored role) for an authorized person named in the settings, so that cards
+/// and histories show names rather than numbers.
+pub async fn remember_name(
+    pool: &SqlitePool,
+    telegram_id: i64,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    let now = ts(Utc::now());
+    sqlx::query(
+        "INSERT INTO people (telegram_id, name, role, created_at, updated_at)
+         VALUES (?, ?, 'none', ?, ?)
+         ON CONFLICT (telegram_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+         WHERE people.name <> excluded.name",
+    )
+    .bind(telegram_id)
+    .bind(name)
+    .bind(&now)
+    .bind(&now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Stores a person's language; a person not yet known is stored without a role.
 pub async fn set_language(
     pool: &SqlitePool,

@@ -43,6 +43,8 @@ pub struct Bot {
     dir: tempfile::TempDir,
     settings: Settings,
     running: Option<(ShutdownToken, JoinHandle<()>)>,
+    /// Every callback query sent, to check that each was answered exactly once.
+    queries: std::sync::Mutex<Vec<String>>,
     next_update: AtomicI64,
     next_incoming_message: AtomicI64,
 }
@@ -67,6 +69,7 @@ impl Bot {
             dir,
             settings,
             running: None,
+            queries: Default::default(),
             next_update: AtomicI64::new(1),
             next_incoming_message: AtomicI64::new(1),
         };
@@ -172,6 +175,7 @@ impl Bot {
             .message(u.id, message_id)
             .unwrap_or_else(|| panic!("no bot message {message_id} in chat {}", u.id));
         let id = format!("cq{}", self.next_update.load(Ordering::SeqCst));
+        self.queries.lock().unwrap().push(id.clone());
         self.api.push_update(json!({
             "update_id": self.update_id(),
             "callback_query": {
@@ -284,9 +288,25 @@ impl Bot {
         self.i18n.text(lang, key, args)
     }
 
-    /// Stops the bot and checks that every request it made was valid.
+    /// Stops the bot and checks that every request it made was valid and that every
+    /// callback query was answered exactly once.
     pub async fn finish(mut self) {
+        let queries = self.queries.lock().unwrap().clone();
+        for q in &queries {
+            self.answer(0, q).await;
+        }
         self.stop().await;
+        for q in &queries {
+            let n = self
+                .api
+                .calls()
+                .iter()
+                .filter(|c| {
+                    c.method == "answerCallbackQuery" && c.params["callback_query_id"] == q.as_str()
+                })
+                .count();
+            assert_eq!(n, 1, "callback query {q} answered {n} times");
+        }
         let v = self.api.violations();
         assert!(v.is_empty(), "invalid Bot API requests: {v:#?}");
     }

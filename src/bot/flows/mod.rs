@@ -4,6 +4,7 @@ pub mod card;
 pub mod invite;
 pub mod my;
 pub mod report;
+pub mod review;
 pub mod start;
 
 use std::sync::Arc;
@@ -12,13 +13,15 @@ use teloxide::prelude::*;
 
 use super::callback::CallbackData;
 use super::state::{BotDialogue, State};
-use super::{Actor, App, HandlerError, HandlerResult, TgBot};
+use super::{ui, Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::tr;
 
 /// What to answer a callback query with.
 pub struct Answer {
     pub text: Option<String>,
     pub alert: bool,
+    /// The handler answered already (before its slow work).
+    pub answered: bool,
 }
 
 impl Answer {
@@ -26,18 +29,26 @@ impl Answer {
         Answer {
             text: None,
             alert: false,
+            answered: false,
         }
     }
     pub fn text(t: String) -> Self {
         Answer {
             text: Some(t),
-            alert: false,
+            ..Answer::none()
         }
     }
     pub fn alert(t: String) -> Self {
         Answer {
             text: Some(t),
             alert: true,
+            answered: false,
+        }
+    }
+    pub fn answered() -> Self {
+        Answer {
+            answered: true,
+            ..Answer::none()
         }
     }
 }
@@ -57,6 +68,9 @@ pub async fn on_callback(
         Ok(a) => a,
         Err(_) => &Answer::alert(tr!(app.i18n, actor.lang, "error-generic")),
     };
+    if answer.answered {
+        return result.map(|_| ());
+    }
     let mut req = bot.answer_callback_query(q.id.clone());
     if let Some(t) = &answer.text {
         req = req.text(t.clone());
@@ -92,9 +106,29 @@ async fn route(
             .await?
             .map(Answer::text)
             .unwrap_or_else(Answer::none)),
+        CallbackData::Accept(id) => review::accept_pressed(bot, q, app, actor, id).await,
+        CallbackData::Reject(id) => review::reject_pressed(bot, q, app, actor, dialogue, id).await,
+        CallbackData::History(id) => review::history_pressed(bot, q, app, actor, id).await,
         data => match dialogue.get().await? {
             Some(State::Report(draft)) => {
                 report::on_button(bot, q, app, actor, dialogue, draft, data).await
+            }
+            Some(State::RejectReason { card, .. })
+                if data == CallbackData::Cancel
+                    && card.is_some()
+                    && card == q.regular_message().map(|m| m.id.0) =>
+            {
+                dialogue.exit().await?;
+                if let Some(m) = q.regular_message() {
+                    ui::edit(
+                        bot,
+                        m.chat.id,
+                        m.id,
+                        tr!(app.i18n, actor.lang, "cancel-done"),
+                    )
+                    .await?;
+                }
+                Ok(Answer::text(tr!(app.i18n, actor.lang, "cancel-done")))
             }
             _ => {
                 // No report under way. A second `Отправить` (a double tap, or the same

@@ -385,7 +385,7 @@ async fn screen(
                 )]);
             }
             let title = match d.mode {
-                Mode::New => tr!(i, lang, "new-title"),
+                Mode::New => tr!(i, lang, "new-title") + "\n\n",
                 _ => String::new(),
             };
             format!("{title}{}", tr!(i, lang, "ask-direction"))
@@ -625,10 +625,11 @@ fn division_filter(division: i64) -> db::touchpoints::Filter {
 }
 
 fn pick_title(ctx: &Ctx<'_>, d: &Draft) -> String {
-    match d.mode {
+    let title = match d.mode {
         Mode::Exclude => tr!(ctx.app.i18n, ctx.lang(), "exclude-title"),
         _ => tr!(ctx.app.i18n, ctx.lang(), "change-title"),
-    }
+    };
+    title + "\n\n"
 }
 
 /// The rows offered when choosing: those of the chosen function, or those matching the
@@ -1134,9 +1135,14 @@ async fn submit(
         }
     };
     log::info!("request {id} ({:?}) sent by user {}", d.mode, ctx.actor.id);
+    ctx.bot
+        .answer_callback_query(q.id.clone())
+        .text(tr!(i, lang, "sent-short", id = id))
+        .await?;
     close_card(ctx, q, &tr!(i, lang, "sent-short", id = id)).await;
     ctx.say(tr!(i, lang, "sent", id = id)).await?;
-    Ok(Answer::text(tr!(i, lang, "sent-short", id = id)))
+    super::review::announce(ctx.bot, app, id).await?;
+    Ok(Answer::answered())
 }
 
 async fn make_request(
