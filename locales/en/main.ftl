@@ -242,3 +242,13 @@ history-excluded = <b>excluded from the list</b>
 history-version = <b>Version { $version }</b> · { $at } { $status }
     Reported by: { $reporter } · Accepted by: { $acceptor }
     { $lines }
+
+## The list as a file
+
+cmd-list = the list of touchpoints as a file
+list-choose = The list of touchpoints as a file. Choose the format (XLSX by default) and which part of the list to send:
+list-all = The whole list
+list-division = Division: { $division }
+list-making = Making the file…
+list-caption = The list of touchpoints as of { $date }: { $points }.
+list-bad-format = There is no format “{ $format }”: there are XLSX, DOCX and CSV. XLSX is chosen for now.

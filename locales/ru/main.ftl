@@ -244,3 +244,13 @@ history-excluded = <b>исключена из перечня</b>
 history-version = <b>Версия { $version }</b> · { $at } { $status }
     Сообщил(а): { $reporter } · Принял(а): { $acceptor }
     { $lines }
+
+## Перечень файлом
+
+cmd-list = перечень точек взаимодействия файлом
+list-choose = Перечень точек взаимодействия файлом. Выберите формат (XLSX — по умолчанию) и какую часть перечня прислать:
+list-all = Весь перечень
+list-division = Подразделение: { $division }
+list-making = Готовлю файл…
+list-caption = Перечень точек взаимодействия на { $date }: { $points }.
+list-bad-format = Формата «{ $format }» нет: есть XLSX, DOCX и CSV. Пока выбран XLSX.

@@ -4,6 +4,15 @@
 //! is still true in the database. Encoded compactly; Telegram allows at most 64 bytes.
 
 use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, ReasonKind};
+use crate::export::Format;
+
+/// Which part of the list a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListScope {
+    All,
+    Direction(Direction),
+    Division(i64),
+}
 
 /// Telegram's limit on callback data, in bytes.
 pub const MAX_LEN: usize = 64;
@@ -85,6 +94,10 @@ pub enum CallbackData {
     Reject(i64),
     /// Show a row's history.
     History(i64),
+    /// `/list`: choose the format.
+    ListFormat(Format),
+    /// `/list`: make the file.
+    List(Format, ListScope),
 }
 
 impl CallbackData {
@@ -117,6 +130,12 @@ impl CallbackData {
             Accept(id) => format!("rv:a:{id}"),
             Reject(id) => format!("rv:r:{id}"),
             History(id) => format!("hi:{id}"),
+            ListFormat(f) => format!("lf:{}", f.extension()),
+            List(f, scope) => match scope {
+                ListScope::All => format!("ls:{}:a", f.extension()),
+                ListScope::Direction(d) => format!("ls:{}:d{}", f.extension(), d.index()),
+                ListScope::Division(id) => format!("ls:{}:v{id}", f.extension()),
+            },
         }
     }
 
@@ -166,6 +185,21 @@ impl CallbackData {
                 }
             }
             ("hi", _) => History(id()?),
+            ("lf", Some(a)) => ListFormat(Format::from_code(a).filter(|f| f.extension() == a)?),
+            ("ls", Some(a)) => {
+                let (f, scope) = a.split_once(':')?;
+                let f = Format::from_code(f).filter(|x| x.extension() == f)?;
+                let scope = if scope == "a" {
+                    ListScope::All
+                } else if let Some(i) = scope.strip_prefix('d') {
+                    ListScope::Direction(crate::domain::Direction::from_index(i.parse().ok()?)?)
+                } else if let Some(id) = scope.strip_prefix('v') {
+                    ListScope::Division(id.parse::<i64>().ok().filter(|n| *n > 0)?)
+                } else {
+                    return None;
+                };
+                List(f, scope)
+            }
             _ => return None,
         })
     }
@@ -197,6 +231,16 @@ mod tests {
         ]);
         v.extend([Page(0), Page(u16::MAX), MyPage(3)]);
         v.extend([Accept(i64::MAX), Reject(1), History(i64::MAX)]);
+        for f in Format::ALL {
+            v.push(ListFormat(*f));
+            v.push(List(*f, ListScope::All));
+            v.push(List(*f, ListScope::Division(i64::MAX)));
+            v.extend(
+                crate::domain::Direction::ALL
+                    .iter()
+                    .map(|d| List(*f, ListScope::Direction(*d))),
+            );
+        }
         v.extend(crate::domain::Direction::ALL.iter().map(|d| Direction(*d)));
         v.extend(crate::domain::Kind::ALL.iter().map(|k| Kind(*k)));
         v.extend(Need::ALL.iter().map(|n| ToggleNeed(*n)));
@@ -253,6 +297,13 @@ mod tests {
             "rv:r:-5",
             "rv:a:1:2",
             "hi:",
+            "lf:pdf",
+            "lf:XLSX",
+            "ls:xlsx",
+            "ls:xlsx:d3",
+            "ls:xlsx:v0",
+            "ls:xlsx:q",
+            "ls:pdf:a",
         ] {
             assert_eq!(CallbackData::decode(s), None, "{s}");
         }

@@ -16,6 +16,8 @@ pub enum Command {
     Exclude,
     My,
     Pending,
+    /// `/list` or `/list xlsx|docx|csv`.
+    List(Option<String>),
     /// `/history <row number or text>`.
     History(String),
     /// `/invite <division name>`.
@@ -36,6 +38,9 @@ fn anyone(_: Role) -> bool {
 }
 fn admin(r: Role) -> bool {
     r == Role::Admin
+}
+fn member(r: Role) -> bool {
+    r != Role::Stranger
 }
 fn reporter(r: Role) -> bool {
     matches!(r, Role::Admin | Role::Head)
@@ -66,6 +71,10 @@ pub const MENU: &[Entry] = &[
     Entry {
         name: "my",
         for_role: reporter,
+    },
+    Entry {
+        name: "list",
+        for_role: member,
     },
     Entry {
         name: "pending",
@@ -120,6 +129,7 @@ impl Command {
             "exclude" => Command::Exclude,
             "my" => Command::My,
             "pending" => Command::Pending,
+            "list" => Command::List(args),
             "history" => Command::History(args.unwrap_or_default()),
             "invite" => Command::Invite(args.unwrap_or_default()),
             other => Command::Unknown(other.to_string()),

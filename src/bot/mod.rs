@@ -120,7 +120,7 @@ fn parse_command(msg: Message, app: Arc<App>) -> Option<Command> {
 /// The whole handler tree.
 pub fn schema() -> UpdateHandler<HandlerError> {
     use dptree::case;
-    use flows::{invite, my, report, review, start};
+    use flows::{invite, list, my, report, review, start};
 
     // A command in the middle of a dialogue does what it says: the unfinished draft is
     // dropped first, as /cancel would (which itself reports whether there was one).
@@ -141,6 +141,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Exclude].endpoint(report::start_exclude))
         .branch(case![Command::My].endpoint(my::my))
         .branch(case![Command::Pending].endpoint(review::pending))
+        .branch(case![Command::List(arg)].endpoint(list::list))
         .branch(case![Command::History(arg)].endpoint(review::history))
         .branch(case![Command::Invite(division)].endpoint(invite::invite))
         .branch(case![Command::Unknown(name)].endpoint(start::unknown_command));

@@ -227,6 +227,19 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> axum::respon
                 map.insert(name, v);
             }
         }
+        // A file may be sent as a part of its own, named by `attach://<part>` in its field.
+        let attached: Vec<String> = map
+            .values()
+            .filter_map(|v| v.as_str()?.strip_prefix("attach://").map(str::to_string))
+            .collect();
+        for part in attached {
+            if map.remove(&part).is_none() {
+                let mut inner = shared.inner.lock().unwrap();
+                inner
+                    .violations
+                    .push(format!("{method}: attach://{part} names no part"));
+            }
+        }
         Value::Object(map)
     } else {
         let body = Bytes::from_request(req, &()).await.unwrap_or_default();

@@ -2,6 +2,7 @@
 
 pub mod card;
 pub mod invite;
+pub mod list;
 pub mod my;
 pub mod report;
 pub mod review;
@@ -109,6 +110,8 @@ async fn route(
         CallbackData::Accept(id) => review::accept_pressed(bot, q, app, actor, id).await,
         CallbackData::Reject(id) => review::reject_pressed(bot, q, app, actor, dialogue, id).await,
         CallbackData::History(id) => review::history_pressed(bot, q, app, actor, id).await,
+        CallbackData::ListFormat(f) => list::format_pressed(bot, q, app, actor, f).await,
+        CallbackData::List(f, scope) => list::scope_pressed(bot, q, app, actor, f, scope).await,
         data => match dialogue.get().await? {
             Some(State::Report(draft)) => {
                 report::on_button(bot, q, app, actor, dialogue, draft, data).await

@@ -1,0 +1,172 @@
+//! End to end: `/list` sends the current list as a document in chat.
+
+mod common;
+
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+use common::{user, Bot, User, ADMIN};
+use touchpoints::db;
+use touchpoints::db::functions::NewFunction;
+use touchpoints::db::touchpoints::Provenance;
+use touchpoints::domain::*;
+use touchpoints::tr;
+
+const HEAD: User = user(200, "Ирина");
+const STRANGER: User = user(900, "Гость");
+
+async fn world() -> Bot {
+    let bot = Bot::start(&[ADMIN]).await;
+    let mut tx = bot.pool.begin().await.unwrap();
+    let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел по работе с обращениями", ADMIN)
+        .await
+        .unwrap();
+    db::people::assign(
+        &mut tx,
+        HEAD.id,
+        "Ирина",
+        Role::Head,
+        Some(d.id),
+        Lang::Ru,
+        Some(ADMIN),
+    )
+    .await
+    .unwrap();
+    for (i, dir) in Direction::ALL.iter().enumerate() {
+        let f = db::functions::add(
+            &mut tx,
+            NewFunction {
+                code: Some(&format!("Ф-{i}")),
+                name: &format!("Функция {i}"),
+                is_service: false,
+                direction: *dir,
+                division_id: d.id,
+                in_registry: true,
+            },
+            ADMIN,
+        )
+        .await
+        .unwrap();
+        let data = TouchpointData {
+            direction: *dir,
+            function_id: f,
+            kind: Kind::Website,
+            channel: Channel::Digital,
+            point: format!("=HYPERLINK(\"lenobl.ru/{i}\")"),
+            needs: [Need::Information].into_iter().collect(),
+            other_need: None,
+            features: None,
+            clients: Clients::External,
+            little_used: false,
+        };
+        let who = Provenance {
+            request_id: None,
+            reported_by: Some(HEAD.id),
+            accepted_by: Some(ADMIN),
+        };
+        db::touchpoints::insert(&mut tx, &data, d.id, who)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    bot
+}
+
+async fn document(bot: &Bot, c: usize, chat: i64) -> common::Call {
+    bot.api
+        .wait_for(c, "a document", |call| {
+            call.method == "sendDocument" && call.chat_id() == Some(chat)
+        })
+        .await
+}
+
+#[tokio::test]
+async fn list_sends_the_whole_list_as_xlsx_by_default() {
+    let bot = world().await;
+    let c = bot.send(HEAD, "/list");
+    let r = bot.reply(c, HEAD).await;
+    assert!(r.text().contains("Выберите формат"), "{}", r.text());
+    let c = bot.api.cursor();
+    let a = bot.click(HEAD, "Весь перечень").await;
+    assert_eq!(a.params["text"], tr!(bot.i18n, Lang::Ru, "list-making"));
+    let doc = document(&bot, c, HEAD.id).await;
+    let (_, name, bytes) = &doc.files[0];
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        name.as_deref(),
+        Some(format!("Перечень_точек_взаимодействия_{today}.xlsx").as_str())
+    );
+    assert!(doc.text().contains("3 точки"), "{}", doc.text());
+    let mut book = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<String> = sheet.cells().map(|(_, _, v)| v.to_string()).collect();
+    assert!(cells
+        .iter()
+        .any(|c| c == "Перечень точек взаимодействия с внешним и внутренним клиентами"));
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("=HYPERLINK(\"lenobl.ru/2\")")),
+        "the formula stays text"
+    );
+    bot.finish().await;
+}
+
+#[tokio::test]
+async fn list_by_direction_as_csv_and_docx() {
+    let bot = world().await;
+    let c = bot.send(HEAD, "/list csv");
+    bot.reply(c, HEAD).await;
+    assert!(bot.card_buttons(HEAD.id).contains(&"● CSV".to_string()));
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Организация отношений с внутренним клиентом")
+        .await;
+    let doc = document(&bot, c, HEAD.id).await;
+    let (_, name, bytes) = &doc.files[0];
+    assert!(name.as_deref().unwrap().ends_with(".csv"));
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM");
+    let text = String::from_utf8_lossy(bytes);
+    assert!(
+        text.contains("lenobl.ru/2") && !text.contains("lenobl.ru/0"),
+        "{text}"
+    );
+    assert!(doc.text().contains("1 точка"), "{}", doc.text());
+
+    // Switch the format on the card, then pick the division.
+    let c = bot.send(HEAD, "/list");
+    bot.reply(c, HEAD).await;
+    bot.click(HEAD, "DOCX").await;
+    assert!(bot.card_buttons(HEAD.id).contains(&"● DOCX".to_string()));
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Подразделение: Отдел").await;
+    let doc = document(&bot, c, HEAD.id).await;
+    assert!(doc.files[0].1.as_deref().unwrap().ends_with(".docx"));
+    assert!(doc.files[0].2.starts_with(b"PK"), "a zip container");
+    bot.finish().await;
+}
+
+#[tokio::test]
+async fn strangers_get_no_file_and_a_bad_format_is_named() {
+    let bot = world().await;
+    let c = bot.send(STRANGER, "/list");
+    let r = bot.reply(c, STRANGER).await;
+    assert_eq!(r.text(), tr!(bot.i18n, Lang::Ru, "help-stranger", id = 900));
+    let c = bot.send(HEAD, "/list pdf");
+    let r = bot.reply(c, HEAD).await;
+    assert_eq!(
+        r.text(),
+        tr!(bot.i18n, Lang::Ru, "list-bad-format", format = "pdf")
+    );
+    // A forged file button from a stranger makes nothing.
+    let c = bot.send(STRANGER, "/lang");
+    bot.reply(c, STRANGER).await;
+    let m = bot.api.last_card(STRANGER.id).unwrap().0;
+    let (c, q) = bot.press(STRANGER, m, "ls:xlsx:a");
+    let a = bot.answer(c, &q).await;
+    assert_eq!(a.params["text"], tr!(bot.i18n, Lang::Ru, "button-stale"));
+    assert!(!bot.api.calls().iter().any(|c| c.method == "sendDocument"));
+    bot.finish().await;
+}
