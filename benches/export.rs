@@ -6,12 +6,15 @@
 //!
 //! Time: wall clock around `touchpoints::export::render`, best and median of a few runs.
 //!
-//! Memory: the kernel's peak resident set size of this process, `VmHWM` in
-//! `/proc/self/status`. Before each format the peak is reset to the current size by
-//! writing `5` to `/proc/self/clear_refs` (Linux 4.0+), so "peak" is that format's own
-//! high-water mark and "extra" is that peak less the resident size just before rendering
-//! (the rows already built). Where the reset is refused the peak is the process's running
-//! peak and the table says so.
+//! Memory: each format runs in a child process of its own (this binary with `--one
+//! <format>`), because the allocator keeps freed memory, so a format measured after
+//! another would inherit its peak. In the child, after the rows are built, the kernel's
+//! peak resident set size is reset to the current one (writing `5` to
+//! `/proc/self/clear_refs`, Linux 4.0+), the format is rendered `RUNS` times, and `VmHWM`
+//! from `/proc/self/status` is read: "peak RSS" is the child's high-water mark, rows
+//! included, and the last column is that peak less the resident size just before
+//! rendering — the memory rendering itself took. Where the reset is refused the row says
+//! so (the peak is then still the child's own, rows and all).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -94,60 +97,87 @@ fn rows() -> Vec<Row> {
         .collect()
 }
 
-fn main() {
-    let rss_start = status_kb("VmRSS");
+/// Renders one format `RUNS` times and prints its table row. Runs in a process of its own,
+/// so that its peak memory is its own.
+fn one(format: Format) {
     let rows = rows();
     let meta = Meta {
         made_on: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
         scope: None,
     };
-    let rss_rows = status_kb("VmRSS");
+    let before = status_kb("VmRSS").unwrap_or(0);
+    let reset = reset_peak();
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    let mut size = 0;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let bytes = match export::render(format, &rows, &meta) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{}: {e}", format.extension());
+                std::process::exit(1);
+            }
+        };
+        times.push(t.elapsed());
+        size = bytes.len();
+        drop(std::hint::black_box(bytes));
+    }
+    let peak = status_kb("VmHWM").unwrap_or(0);
+    times.sort();
     println!(
-        "{ROWS} rows built in memory; RSS {} KiB before, {} KiB after building them",
-        rss_start.unwrap_or(0),
-        rss_rows.unwrap_or(0)
+        "| {} | {:.0} ms | {:.0} ms | {:.2} MiB ({size} B) | {:.1} MiB | {:.1} MiB |{}",
+        format.extension(),
+        times[0].as_secs_f64() * 1e3,
+        times[RUNS / 2].as_secs_f64() * 1e3,
+        size as f64 / 1_048_576.0,
+        peak as f64 / 1024.0,
+        peak.saturating_sub(before) as f64 / 1024.0,
+        if reset { "" } else { " (peak not reset)" },
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a child is started with `--one <format>`.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--one") {
+        match args.get(i + 1).and_then(|f| Format::from_code(f)) {
+            Some(f) => one(f),
+            None => {
+                eprintln!("--one needs xlsx, docx or csv");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
+    let rows_rss = {
+        let before = status_kb("VmRSS").unwrap_or(0);
+        let rows = rows();
+        let after = status_kb("VmRSS").unwrap_or(0);
+        drop(std::hint::black_box(rows));
+        after.saturating_sub(before)
+    };
+    println!(
+        "{ROWS} rows, built in memory (about {:.1} MiB resident); {RUNS} runs a format, \
+         each format in a fresh process",
+        rows_rss as f64 / 1024.0
     );
     println!();
-    println!("| format | best | median | size | peak RSS | extra over RSS before |");
+    println!("| format | best | median | size | peak RSS | peak less RSS before rendering |");
     println!("|---|---|---|---|---|---|");
-    let mut all_reset = true;
-    for format in [Format::Xlsx, Format::Docx, Format::Csv] {
-        let reset = reset_peak();
-        all_reset &= reset;
-        let before = status_kb("VmRSS").unwrap_or(0);
-        let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
-        let mut size = 0;
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            let bytes = match export::render(format, &rows, &meta) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("{}: {e}", format.extension());
-                    std::process::exit(1);
-                }
-            };
-            times.push(t.elapsed());
-            size = bytes.len();
-            drop(std::hint::black_box(bytes));
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cannot find this program: {e}");
+            std::process::exit(1);
         }
-        let peak = status_kb("VmHWM").unwrap_or(0);
-        times.sort();
-        println!(
-            "| {} | {:.0} ms | {:.0} ms | {:.2} MiB ({size} B) | {:.1} MiB | {:.1} MiB |",
-            format.extension(),
-            times[0].as_secs_f64() * 1e3,
-            times[RUNS / 2].as_secs_f64() * 1e3,
-            size as f64 / 1_048_576.0,
-            peak as f64 / 1024.0,
-            peak.saturating_sub(before) as f64 / 1024.0,
-        );
-    }
-    println!();
-    if all_reset {
-        println!("peak RSS: VmHWM after each format, reset before it via /proc/self/clear_refs");
-    } else {
-        println!(
-            "peak RSS: VmHWM could not be reset (clear_refs refused): running peak of the process"
-        );
+    };
+    for format in Format::ALL {
+        let status = std::process::Command::new(&exe)
+            .args(["--one", format.extension()])
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            eprintln!("{}: the run failed: {status:?}", format.extension());
+            std::process::exit(1);
+        }
     }
 }

@@ -840,21 +840,3 @@ fn the_export_command_reads_its_flags_and_names_bad_values() {
         "{err}"
     );
 }
-
-#[tokio::test]
-async fn zz_dump() {
-    let Ok(dir) = std::env::var("DUMP_DIR") else {
-        return;
-    };
-    let fx = fixture().await;
-    let rows = all_rows(&fx.pool).await;
-    for f in [Format::Xlsx, Format::Docx, Format::Csv] {
-        let b = export::render(
-            f,
-            &rows,
-            &Meta::for_filter(day(), None, Some("Отдел кадров")),
-        )
-        .unwrap();
-        std::fs::write(Path::new(&dir).join(export::file_name(f, day())), b).unwrap();
-    }
-}

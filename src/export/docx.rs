@@ -6,13 +6,15 @@
 //! XML cannot carry are dropped, a line break in a cell starts a new paragraph and a tab
 //! becomes a Word tab. A text beginning with `=` is just text in Word.
 //!
-//! docx-rs 0.4 cannot mark a table row as a header row (`<w:tblHeader/>`), so the two
-//! header rows are built with `cantSplit` (which only they carry) and the mark is added
-//! beside it in the rendered `word/document.xml` before the package is zipped.
+//! Rows are rendered to XML one at a time (with docx-rs) and put into the table's place in
+//! `word/document.xml` before the package is zipped, so a long list never stands in memory
+//! as docx-rs's element tree. docx-rs 0.4 cannot mark a table row as a header row
+//! (`<w:tblHeader/>`), so the two header rows are built with `cantSplit` (which only they
+//! carry) and the mark is added beside it in their rendered XML.
 
 use docx_rs::{
-    AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Run, RunFonts, Shading, Table,
-    TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BuildXML, Docx, PageMargin, PageOrientationType, Paragraph, Run, RunFonts,
+    Shading, Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use super::form::{self, Form, HEADINGS, NUMBERING};
@@ -138,6 +140,24 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Appends a row's XML, as docx-rs renders it, to `out`.
+fn push_row(out: &mut Vec<u8>, row: &TableRow) {
+    out.extend_from_slice(&row.build());
+}
+
+/// Puts `rows` (rendered `<w:tr>` elements) at the end of the document's only table.
+/// User text is escaped, so the first `</w:tbl>` is the table's own end.
+fn splice_rows(document: &[u8], rows: &[u8]) -> Result<Vec<u8>, ExportError> {
+    const TABLE_END: &[u8] = b"</w:tbl>";
+    let at = find(document, TABLE_END)
+        .ok_or_else(|| ExportError::Docx("the table's end is missing".to_string()))?;
+    let mut out = Vec::with_capacity(document.len() + rows.len());
+    out.extend_from_slice(&document[..at]);
+    out.extend_from_slice(rows);
+    out.extend_from_slice(&document[at..]);
+    Ok(out)
+}
+
 pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
     let body = Style::default();
     let centered = Style {
@@ -149,35 +169,55 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
         ..centered
     };
 
-    let mut table = Table::new(vec![])
-        .set_grid(WIDTHS.to_vec())
-        .width(TABLE_W, WidthType::Dxa)
-        .layout(TableLayoutType::Fixed)
-        .add_row(six(HEADINGS, |_| bold_center, Some(HEADING_FILL)).cant_split())
-        .add_row(six(NUMBERING, |_| centered, None).cant_split());
+    // The rows are rendered one at a time and only their XML is kept: docx-rs's element
+    // tree takes kilobytes a paragraph, which for a 10,000-row list would be hundreds of
+    // megabytes if the whole table were built as one tree.
+    let mut header = Vec::new();
+    push_row(
+        &mut header,
+        &six(HEADINGS, |_| bold_center, Some(HEADING_FILL)).cant_split(),
+    );
+    push_row(
+        &mut header,
+        &six(NUMBERING, |_| centered, None).cant_split(),
+    );
+    let mut rows = mark_header_rows(&header);
+    rows.reserve(form.row_count() * 2048);
     if form.is_empty() {
-        table = table.add_row(spanning_row(
-            form::EMPTY,
-            Style {
-                italic: true,
-                ..body
-            },
-            SECTION_FILL,
-        ));
+        push_row(
+            &mut rows,
+            &spanning_row(
+                form::EMPTY,
+                Style {
+                    italic: true,
+                    ..body
+                },
+                SECTION_FILL,
+            ),
+        );
     }
     for section in &form.sections {
-        table = table.add_row(spanning_row(
-            section.direction.full(),
-            Style { bold: true, ..body },
-            SECTION_FILL,
-        ));
+        push_row(
+            &mut rows,
+            &spanning_row(
+                section.direction.full(),
+                Style { bold: true, ..body },
+                SECTION_FILL,
+            ),
+        );
         for cells in &section.rows {
             let texts: [&str; 6] = std::array::from_fn(|i| cells[i].as_str());
             // Column 1 (the number) centred, like the numbering row above it.
-            let row = six(texts, |i| if i == 0 { centered } else { body }, None);
-            table = table.add_row(row);
+            push_row(
+                &mut rows,
+                &six(texts, |i| if i == 0 { centered } else { body }, None),
+            );
         }
     }
+    let table = Table::new(vec![])
+        .set_grid(WIDTHS.to_vec())
+        .width(TABLE_W, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed);
 
     let mut doc = Docx::new()
         .page_size(PAGE_W, PAGE_H)
@@ -230,8 +270,9 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
     }
 
     let mut xml = doc.build();
-    xml.document = mark_header_rows(&xml.document);
-    let mut out = std::io::Cursor::new(Vec::new());
+    xml.document = splice_rows(&xml.document, &rows)?;
+    drop(rows);
+    let mut out = std::io::Cursor::new(Vec::with_capacity(xml.document.len() + 64 * 1024));
     xml.pack(&mut out)
         .map_err(|e| ExportError::Docx(e.to_string()))?;
     Ok(out.into_inner())
@@ -256,6 +297,25 @@ mod tests {
         assert!(out.starts_with("<w:tr><w:trPr><w:cantSplit /><w:tblHeader/></w:trPr>"));
         assert!(out.ends_with("<w:cantSplit /></w:trPr></w:tr>"));
         assert_eq!(mark_header_rows(b"<w:tr/>"), b"<w:tr/>");
+    }
+
+    #[test]
+    fn rows_go_before_the_tables_end() {
+        let doc = b"<w:body><w:tbl><w:tblPr/></w:tbl><w:p/></w:body>";
+        let out = splice_rows(doc, b"<w:tr/><w:tr/>").unwrap();
+        assert_eq!(
+            out,
+            b"<w:body><w:tbl><w:tblPr/><w:tr/><w:tr/></w:tbl><w:p/></w:body>"
+        );
+        assert!(splice_rows(b"<w:body/>", b"<w:tr/>").is_err());
+    }
+
+    #[test]
+    fn a_rendered_row_is_a_table_row_element() {
+        let xml = String::from_utf8(six(NUMBERING, |_| Style::default(), None).build()).unwrap();
+        assert!(xml.starts_with("<w:tr>"), "{xml}");
+        assert!(xml.ends_with("</w:tr>"), "{xml}");
+        assert_eq!(xml.matches("<w:tc>").count(), 6);
     }
 
     #[test]
