@@ -1,0 +1,1 @@
+# Administration: divisions, people, invitations, the Registry, actualization, reminders, /stats.

@@ -1,0 +1,1 @@
+# Operations: faults, shutdown, webhook, backups, check.
