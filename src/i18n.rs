@@ -13,27 +13,26 @@ use unic_langid::langid;
 use crate::domain::Lang;
 
 /// The locale files, per language, in the order they are loaded.
+/// `locale!(Ru, "ru", "main")`: one embedded locale file.
+macro_rules! locale {
+    ($lang:ident, $dir:literal, $name:literal) => {
+        (
+            Lang::$lang,
+            concat!($dir, "/", $name, ".ftl"),
+            include_str!(concat!("../locales/", $dir, "/", $name, ".ftl")),
+        )
+    };
+}
+
 const FILES: &[(Lang, &str, &str)] = &[
-    (
-        Lang::Ru,
-        "ru/main.ftl",
-        include_str!("../locales/ru/main.ftl"),
-    ),
-    (
-        Lang::Ru,
-        "ru/dict.ftl",
-        include_str!("../locales/ru/dict.ftl"),
-    ),
-    (
-        Lang::En,
-        "en/main.ftl",
-        include_str!("../locales/en/main.ftl"),
-    ),
-    (
-        Lang::En,
-        "en/dict.ftl",
-        include_str!("../locales/en/dict.ftl"),
-    ),
+    locale!(Ru, "ru", "main"),
+    locale!(Ru, "ru", "dict"),
+    locale!(Ru, "ru", "admin"),
+    locale!(Ru, "ru", "ops"),
+    locale!(En, "en", "main"),
+    locale!(En, "en", "dict"),
+    locale!(En, "en", "admin"),
+    locale!(En, "en", "ops"),
 ];
 
 /// All texts in all languages.
