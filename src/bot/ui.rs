@@ -14,16 +14,71 @@ pub fn esc(s: &str) -> String {
 /// Telegram's limit on a message's text, in characters.
 pub const MAX_MESSAGE: usize = 4096;
 
-/// Cuts a text to Telegram's limit (a defect guard: texts are kept shorter by design).
+/// Cuts an HTML text to Telegram's limit, keeping it well-formed: never inside a tag or an
+/// entity, and closing the tags left open, then "…". Texts are kept shorter by design;
+/// this guards the rare card whose every field is at its maximum.
 pub fn fit(text: String) -> String {
     if text.chars().count() <= MAX_MESSAGE {
         return text;
     }
-    log::error!("message over {MAX_MESSAGE} characters cut");
-    text.chars()
-        .take(MAX_MESSAGE - 1)
-        .chain(std::iter::once('…'))
-        .collect()
+    // Room for the closing tags and the ellipsis.
+    const RESERVE: usize = 64;
+    let mut out = String::with_capacity(MAX_MESSAGE * 2);
+    let mut open: Vec<String> = vec![];
+    let mut count = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => {
+                let mut tag = String::from('<');
+                for t in chars.by_ref() {
+                    tag.push(t);
+                    if t == '>' {
+                        break;
+                    }
+                }
+                let name: String = tag
+                    .trim_start_matches(['<', '/'])
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                if tag.starts_with("</") {
+                    if let Some(i) = open.iter().rposition(|o| *o == name) {
+                        open.truncate(i);
+                    }
+                } else {
+                    open.push(name);
+                }
+                count += tag.chars().count();
+                out.push_str(&tag);
+            }
+            '&' => {
+                let mut entity = String::from('&');
+                while let Some(&t) = chars.peek() {
+                    entity.push(t);
+                    chars.next();
+                    if t == ';' || entity.len() > 10 {
+                        break;
+                    }
+                }
+                count += entity.chars().count();
+                out.push_str(&entity);
+            }
+            c => {
+                count += 1;
+                out.push(c);
+            }
+        }
+        if count >= MAX_MESSAGE - RESERVE - open.iter().map(|o| o.len() + 3).sum::<usize>() {
+            break;
+        }
+    }
+    log::warn!("a message over {MAX_MESSAGE} characters was cut");
+    out.push('…');
+    for name in open.iter().rev() {
+        out.push_str(&format!("</{name}>"));
+    }
+    out
 }
 
 pub async fn send(bot: &TgBot, chat: ChatId, text: String) -> ResponseResult<Message> {
@@ -70,7 +125,25 @@ mod tests {
     #[test]
     fn long_texts_are_cut_to_the_limit() {
         let t = fit("я".repeat(5000));
-        assert_eq!(t.chars().count(), MAX_MESSAGE);
+        assert!(t.chars().count() <= MAX_MESSAGE);
+        assert!(t.ends_with('…'));
         assert_eq!(fit("short".into()), "short");
+    }
+
+    #[test]
+    fn cutting_keeps_html_well_formed() {
+        let long = format!(
+            "<b>Заголовок</b>\n<s>{}</s> → <u>{}</u> &amp; конец",
+            "&lt;x&gt;".repeat(400),
+            "я".repeat(3000)
+        );
+        let t = fit(long);
+        assert!(t.chars().count() <= MAX_MESSAGE, "{}", t.chars().count());
+        assert!(t.ends_with("…</u>"), "{}", &t[t.len() - 20..]);
+        // Every tag opened is closed, and no entity is cut.
+        assert_eq!(t.matches("<u>").count(), t.matches("</u>").count());
+        assert_eq!(t.matches("<s>").count(), t.matches("</s>").count());
+        let after_last_amp = &t[t.rfind('&').unwrap()..];
+        assert!(after_last_amp.contains(';'), "{after_last_amp}");
     }
 }

@@ -822,7 +822,9 @@ pub async fn on_message(
 /// Closes a card: its buttons go, and the choice made is written under its question.
 async fn close_card(ctx: &Ctx<'_>, q: &CallbackQuery, choice: &str) {
     let Some(m) = q.regular_message() else { return };
-    let question = m.text().unwrap_or_default();
+    // Plain text (no parse mode): cut by characters, leaving room for the choice.
+    let question: String = m.text().unwrap_or_default().chars().take(3000).collect();
+    let choice: String = choice.chars().take(900).collect();
     let text = format!("{question}\n\n✅ {choice}");
     // Sent as plain text: the question's formatting is not kept, and the choice is the
     // person's own words, so nothing needs escaping.
@@ -1139,9 +1141,15 @@ async fn submit(
         .answer_callback_query(q.id.clone())
         .text(tr!(i, lang, "sent-short", id = id))
         .await?;
+    // The report is safe; what follows only informs. Its failures are logged, not
+    // raised: the query is answered already.
     close_card(ctx, q, &tr!(i, lang, "sent-short", id = id)).await;
-    ctx.say(tr!(i, lang, "sent", id = id)).await?;
-    super::review::announce(ctx.bot, app, id).await?;
+    if let Err(e) = ctx.say(tr!(i, lang, "sent", id = id)).await {
+        log::warn!("confirming request {id}: {e}");
+    }
+    if let Err(e) = super::review::announce(ctx.bot, app, id).await {
+        log::error!("announcing request {id}: {e}");
+    }
     Ok(Answer::answered())
 }
 

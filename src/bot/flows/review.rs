@@ -274,7 +274,10 @@ pub async fn accept_pressed(
     bot.answer_callback_query(q.id.clone())
         .text(tr!(app.i18n, lang, "review-done-accepted", id = id))
         .await?;
-    finish(bot, app, id, actor).await?;
+    // The decision is safe; updating the cards only informs (failures are logged).
+    if let Err(e) = finish(bot, app, id, actor).await {
+        log::error!("after accepting request {id}: {e}");
+    }
     Ok(Answer::answered())
 }
 
