@@ -798,3 +798,53 @@ async fn only_heads_and_the_authorized_person_report() {
     }
     w.bot.finish().await;
 }
+
+#[tokio::test]
+async fn a_long_registry_list_is_paged() {
+    let w = world().await;
+    let bot = &w.bot;
+    let mut tx = bot.pool.begin().await.unwrap();
+    for n in 0..10 {
+        db::functions::add(
+            &mut tx,
+            NewFunction {
+                code: Some(&format!("Ф-1{n:02}")),
+                name: &format!("Функция номер {n:02}"),
+                is_service: false,
+                direction: Direction::Appeals,
+                division_id: w.division,
+                in_registry: true,
+            },
+            ADMIN,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let c = bot.send(HEAD, "/new");
+    bot.next_card(c, HEAD).await;
+    bot.click(HEAD, "Рассмотрение обращений и запросов").await;
+    let first = bot.card_buttons(HEAD.id);
+    assert!(first.contains(&"1 из 2".to_string()), "{first:?}");
+    assert!(first.contains(&"Вперёд ▶".to_string()), "{first:?}");
+    assert!(!first.contains(&"◀ Назад".to_string()), "{first:?}");
+    bot.click(HEAD, "Вперёд").await;
+    let second = bot.card_buttons(HEAD.id);
+    assert!(second.contains(&"2 из 2".to_string()), "{second:?}");
+    assert!(second.contains(&"◀ Назад".to_string()), "{second:?}");
+    // 12 functions: 8 on the first page, 4 on the second, each once.
+    let functions = |b: &[String]| {
+        b.iter()
+            .filter(|l| l.contains("(Ф-") || l.contains("(С-"))
+            .count()
+    };
+    assert_eq!((functions(&first), functions(&second)), (8, 4));
+    // A function from the second page is chosen like any other.
+    bot.click(HEAD, "Функция номер 09").await;
+    assert!(
+        bot.card_text(HEAD.id).contains("Выберите вид точки"),
+        "{}",
+        bot.card_text(HEAD.id)
+    );
+    w.bot.finish().await;
+}
