@@ -149,6 +149,15 @@ async fn submit(bot: &Bot, u: User) -> common::Call {
     a
 }
 
+/// The steps after the point, with the simplest answers: information; no features;
+/// external clients.
+async fn rest_of_report(bot: &Bot, u: User) {
+    bot.click(u, "Получение информации").await;
+    bot.click(u, "Готово").await;
+    bot.click(u, "Нет особенностей").await;
+    bot.click(u, "внешние").await;
+}
+
 /// Sends text and waits for the next card with buttons (the next question).
 async fn answer_text(bot: &Bot, u: User, text: &str) -> common::Call {
     let c = bot.send(u, text);
@@ -397,10 +406,7 @@ async fn a_point_already_reported_and_pending_is_refused_with_its_number() {
     let bot = &w.bot;
     new_up_to_point(bot, HEAD).await;
     answer_text(bot, HEAD, "lenobl.ru/new").await;
-    bot.click(HEAD, "Получение информации").await;
-    bot.click(HEAD, "Готово").await;
-    bot.click(HEAD, "Нет особенностей").await;
-    bot.click(HEAD, "внешние").await;
+    rest_of_report(bot, HEAD).await;
     submit(bot, HEAD).await;
     // The authorized person reports the same point for the same division.
     let c = bot.send(ADMIN_USER, "/new");
@@ -493,10 +499,7 @@ async fn bad_input_gets_a_clear_message_and_the_same_step_again() {
     let a = bot.answer(c, &q).await;
     assert_eq!(a.params["text"], tr!(bot.i18n, Lang::Ru, "button-stale"));
     // Nothing typed is lost: the point is still there.
-    bot.click(HEAD, "Получение информации").await;
-    bot.click(HEAD, "Готово").await;
-    bot.click(HEAD, "Нет особенностей").await;
-    bot.click(HEAD, "внешние").await;
+    rest_of_report(bot, HEAD).await;
     assert!(bot.card_text(HEAD.id).contains("lenobl.ru/x"));
     w.bot.finish().await;
 }
@@ -554,10 +557,7 @@ async fn sending_twice_makes_one_report() {
     let bot = &w.bot;
     new_up_to_point(bot, HEAD).await;
     answer_text(bot, HEAD, "lenobl.ru/twice").await;
-    bot.click(HEAD, "Получение информации").await;
-    bot.click(HEAD, "Готово").await;
-    bot.click(HEAD, "Нет особенностей").await;
-    bot.click(HEAD, "внешние").await;
+    rest_of_report(bot, HEAD).await;
     // Two presses of the same button (a double tap, or Telegram delivering the update
     // again after a crash) arrive before either is handled.
     let (c1, q1) = bot.press_label(HEAD, "Отправить");
@@ -700,10 +700,7 @@ async fn my_lists_reports_and_a_pending_one_can_be_withdrawn() {
     let bot = &w.bot;
     new_up_to_point(bot, HEAD).await;
     answer_text(bot, HEAD, "lenobl.ru/my").await;
-    bot.click(HEAD, "Получение информации").await;
-    bot.click(HEAD, "Готово").await;
-    bot.click(HEAD, "Нет особенностей").await;
-    bot.click(HEAD, "внешние").await;
+    rest_of_report(bot, HEAD).await;
     submit(bot, HEAD).await;
     let r = answer_text(bot, HEAD, "/my").await;
     assert!(r.text().contains("№1"), "{}", r.text());
@@ -765,10 +762,7 @@ async fn my_pages_through_many_reports() {
     for i in 0..7 {
         new_up_to_point(bot, HEAD).await;
         answer_text(bot, HEAD, &format!("lenobl.ru/{i}")).await;
-        bot.click(HEAD, "Получение информации").await;
-        bot.click(HEAD, "Готово").await;
-        bot.click(HEAD, "Нет особенностей").await;
-        bot.click(HEAD, "внешние").await;
+        rest_of_report(bot, HEAD).await;
         submit(bot, HEAD).await;
     }
     let r = answer_text(bot, HEAD, "/my").await;

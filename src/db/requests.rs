@@ -243,30 +243,8 @@ pub async fn withdraw(pool: &SqlitePool, id: i64, reporter_id: i64) -> Result<bo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::touchpoints::tests::sample;
-    use crate::db::{divisions, functions, testing::db};
-    use crate::domain::Direction;
-
-    async fn setup(pool: &SqlitePool) -> (i64, i64) {
-        let mut tx = pool.begin().await.unwrap();
-        let (d, _) = divisions::get_or_create(&mut tx, "Отдел", 1).await.unwrap();
-        let f = functions::add(
-            &mut tx,
-            functions::NewFunction {
-                code: None,
-                name: "Ф",
-                is_service: false,
-                direction: Direction::Appeals,
-                division_id: d.id,
-                in_registry: true,
-            },
-            1,
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        (d.id, f)
-    }
+    use crate::db::testing::db;
+    use crate::db::touchpoints::tests::{sample, setup};
 
     fn add<'a>(division: i64, data: &'a TouchpointData, key: &'a str) -> NewRequest<'a> {
         NewRequest {

@@ -214,30 +214,9 @@ pub async fn history(pool: &SqlitePool, row_id: i64) -> Result<Vec<Version>, sql
 mod tests {
     use super::*;
     use crate::db::requests::NewRequest;
-    use crate::db::touchpoints::tests::sample;
-    use crate::db::{divisions, functions, testing::db};
-    use crate::domain::{Direction, ReasonKind, TouchpointData};
-
-    async fn setup(pool: &SqlitePool) -> (i64, i64) {
-        let mut tx = pool.begin().await.unwrap();
-        let (d, _) = divisions::get_or_create(&mut tx, "Отдел", 1).await.unwrap();
-        let f = functions::add(
-            &mut tx,
-            functions::NewFunction {
-                code: None,
-                name: "Ф",
-                is_service: false,
-                direction: Direction::Appeals,
-                division_id: d.id,
-                in_registry: true,
-            },
-            1,
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        (d.id, f)
-    }
+    use crate::db::testing::db;
+    use crate::db::touchpoints::tests::{sample, setup};
+    use crate::domain::{ReasonKind, TouchpointData};
 
     async fn report(pool: &SqlitePool, d: i64, data: &TouchpointData, key: &str) -> i64 {
         let mut tx = pool.begin().await.unwrap();

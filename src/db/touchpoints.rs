@@ -336,7 +336,8 @@ pub(crate) mod tests {
         accepted_by: Some(1),
     };
 
-    async fn setup(pool: &SqlitePool) -> (i64, i64) {
+    /// A division with one Registry function: (division id, function id).
+    pub async fn setup(pool: &SqlitePool) -> (i64, i64) {
         let mut tx = pool.begin().await.unwrap();
         let (d, _) = divisions::get_or_create(&mut tx, "Отдел", 1).await.unwrap();
         let f = functions::add(

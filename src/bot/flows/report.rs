@@ -169,8 +169,7 @@ async fn begin(
         chat: msg.chat.id,
         dialogue: &dialogue,
     };
-    // A command in the middle of a dialogue starts afresh: the old draft is dropped.
-    dialogue.exit().await?;
+    // Any draft under way was dropped when the command arrived (see `schema`).
     if !may_report(&actor) {
         return ctx.say(tr!(app.i18n, actor.lang, "only-reporters")).await;
     }
