@@ -14,6 +14,80 @@ pub struct Cli {
     pub settings: Settings,
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub backups: Backups,
+    #[command(flatten)]
+    pub webhook: Webhook,
+}
+
+/// Webhook mode: Telegram posts each update to the bot's public HTTPS address, instead of
+/// the bot asking for updates (long polling, the default).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Webhook {
+    /// The public HTTPS address Telegram posts updates to, e.g.
+    /// `https://bot.example.org/telegram`; long polling when not given.
+    #[arg(
+        long = "webhook-url",
+        env = "TOUCHPOINTS_WEBHOOK_URL",
+        value_name = "URL"
+    )]
+    pub url: Option<Url>,
+
+    /// The address this process listens on for those posts (a TLS proxy in front forwards
+    /// them here; the path is the URL's).
+    #[arg(
+        long = "listen",
+        env = "TOUCHPOINTS_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
+    pub listen: std::net::SocketAddr,
+
+    /// The secret Telegram sends with every post (header X-Telegram-Bot-Api-Secret-Token;
+    /// 1–256 of A–Z a–z 0–9 _ -); posts without it are refused. A random one for each
+    /// start when not given.
+    #[arg(
+        long = "webhook-secret",
+        env = "TOUCHPOINTS_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET",
+        value_parser = parse_secret
+    )]
+    pub secret: Option<String>,
+}
+
+fn parse_secret(s: &str) -> Result<String, String> {
+    let ok = (1..=256).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("1 to 256 characters of A-Z, a-z, 0-9, _ and - (as Telegram requires)".into())
+    }
+}
+
+/// Copies of the database the running bot makes by itself.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Backups {
+    /// A directory for a copy of the database at start and every 24 hours
+    /// (`touchpoints-YYYYMMDD-HHMMSS.db`); none when not given.
+    #[arg(
+        long = "backup-dir",
+        env = "TOUCHPOINTS_BACKUP_DIR",
+        value_name = "DIR"
+    )]
+    pub dir: Option<PathBuf>,
+
+    /// How many of those copies to keep (the oldest beyond are deleted).
+    #[arg(
+        long = "backup-keep",
+        env = "TOUCHPOINTS_BACKUP_KEEP",
+        default_value_t = 14,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=3650)
+    )]
+    pub keep: u32,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -49,12 +123,112 @@ pub struct Settings {
         value_parser = parse_user_id
     )]
     pub admins: Vec<i64>,
+
+    /// How many days an invitation link stays valid.
+    #[arg(
+        long = "invite-days",
+        env = "TOUCHPOINTS_INVITE_DAYS",
+        default_value_t = crate::db::invites::DEFAULT_TTL_DAYS,
+        value_name = "DAYS",
+        value_parser = clap::value_parser!(i64).range(1..=365)
+    )]
+    pub invite_days: i64,
+
+    /// When the division heads are reminded to check their rows (5.2).
+    #[command(flatten)]
+    pub reminders: ReminderSettings,
+}
+
+/// The reminders' schedule (5.2): monthly by default, in the administration's time zone,
+/// never in the quiet hours.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReminderSettings {
+    /// How often: month (the 1st), week (Mondays), a number of days such as 14d, or off.
+    #[arg(
+        long = "remind-every",
+        env = "TOUCHPOINTS_REMIND_EVERY",
+        default_value = "month",
+        value_name = "PERIOD",
+        value_parser = crate::domain::schedule::Every::parse
+    )]
+    pub every: crate::domain::schedule::Every,
+
+    /// The local time of day reminders are due.
+    #[arg(
+        long = "remind-at",
+        env = "TOUCHPOINTS_REMIND_AT",
+        default_value = "10:00",
+        value_name = "HH:MM",
+        value_parser = crate::domain::schedule::parse_time
+    )]
+    pub at: chrono::NaiveTime,
+
+    /// Local hours in which the bot writes to nobody on its own, such as 21-9, or off.
+    #[arg(
+        long = "quiet-hours",
+        env = "TOUCHPOINTS_QUIET_HOURS",
+        default_value = "21-9",
+        value_name = "FROM-TO",
+        value_parser = parse_quiet
+    )]
+    pub quiet: QuietHours,
+
+    /// The administration's offset from UTC, for the two settings above.
+    #[arg(
+        long = "utc-offset",
+        env = "TOUCHPOINTS_UTC_OFFSET",
+        default_value = "+03:00",
+        value_name = "OFFSET",
+        value_parser = crate::domain::schedule::parse_offset
+    )]
+    pub offset: chrono::FixedOffset,
+}
+
+/// Quiet hours, or none (`off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours(pub Option<crate::domain::schedule::Quiet>);
+
+fn parse_quiet(s: &str) -> Result<QuietHours, String> {
+    crate::domain::schedule::Quiet::parse(s).map(QuietHours)
+}
+
+impl Default for ReminderSettings {
+    fn default() -> Self {
+        let s = crate::domain::schedule::Schedule::default();
+        ReminderSettings {
+            every: s.every,
+            at: s.at,
+            quiet: QuietHours(s.quiet),
+            offset: s.offset,
+        }
+    }
+}
+
+impl ReminderSettings {
+    pub fn schedule(&self) -> crate::domain::schedule::Schedule {
+        crate::domain::schedule::Schedule {
+            every: self.every,
+            at: self.at,
+            offset: self.offset,
+            quiet: self.quiet.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Run the bot (long polling). The default when no command is given.
     Run,
+    /// Copy the database, consistently, while the bot runs or not (no token needed).
+    Backup {
+        /// The copy to write (not overwritten if it exists), or a directory to put a dated
+        /// `touchpoints-YYYYMMDD-HHMMSS.db` into.
+        #[arg(value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Check the settings and the database and print what was found; changes nothing.
+    /// Exits with an error when the bot could not run as configured.
+    Check,
     /// Write the current list to a file in the Order's appendix form (no token needed).
     Export {
         /// The file format: xlsx, docx or csv.
@@ -69,6 +243,25 @@ pub enum Command {
         /// The file to write (or an existing directory to write it into).
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
+    },
+    /// The Registry of processes (3.1).
+    Registry {
+        #[command(subcommand)]
+        action: RegistryCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RegistryCommand {
+    /// Load the Registry from a CSV or XLSX file: shows what changes; with --yes applies it
+    /// (all or nothing). Bad rows are listed by line and nothing is loaded.
+    Import {
+        /// The CSV (UTF-8, `;` or `,`) or XLSX file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Apply the changes (without it, only shows them).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -125,6 +318,77 @@ mod tests {
     }
 
     #[test]
+    fn reminders_default_to_monthly_and_bad_values_are_named() {
+        let r = parse(&[]).unwrap().settings.reminders;
+        assert_eq!(r.schedule(), crate::domain::schedule::Schedule::default());
+        let r = parse(&["--remind-every", "14d", "--quiet-hours", "off"])
+            .unwrap()
+            .settings
+            .reminders;
+        assert_eq!(r.every, crate::domain::schedule::Every::Days(14));
+        assert_eq!(r.quiet, QuietHours(None));
+        for (flag, bad) in [
+            ("--remind-every", "yearly"),
+            ("--remind-at", "25:00"),
+            ("--quiet-hours", "21"),
+            ("--utc-offset", "MSK"),
+        ] {
+            let err = parse(&[flag, bad]).unwrap_err().to_string();
+            assert!(err.contains(flag) && err.contains(bad), "{err}");
+        }
+    }
+
+    #[test]
+    fn invitation_days_default_to_seven_and_are_bounded() {
+        assert_eq!(parse(&[]).unwrap().settings.invite_days, 7);
+        assert_eq!(
+            parse(&["--invite-days", "30"])
+                .unwrap()
+                .settings
+                .invite_days,
+            30
+        );
+        for bad in ["0", "366", "-1", "week"] {
+            let arg = format!("--invite-days={bad}");
+            let err = parse(&[&arg]).unwrap_err().to_string();
+            assert!(err.contains("--invite-days"), "{err}");
+        }
+    }
+
+    #[test]
+    fn backups_are_off_by_default_and_their_count_is_bounded() {
+        let cli = parse(&[]).unwrap();
+        assert_eq!((cli.backups.dir, cli.backups.keep), (None, 14));
+        let cli = parse(&["--backup-dir", "/var/backups/tp", "--backup-keep", "30"]).unwrap();
+        assert_eq!(cli.backups.dir, Some(PathBuf::from("/var/backups/tp")));
+        assert_eq!(cli.backups.keep, 30);
+        let err = parse(&["--backup-keep", "0"]).unwrap_err().to_string();
+        assert!(err.contains("--backup-keep"), "{err}");
+    }
+
+    #[test]
+    fn webhook_mode_is_off_by_default_and_its_secret_is_checked() {
+        let cli = parse(&[]).unwrap();
+        assert!(cli.webhook.url.is_none());
+        assert_eq!(cli.webhook.listen.to_string(), "127.0.0.1:8080");
+        let cli = parse(&[
+            "--webhook-url",
+            "https://bot.example.org/telegram",
+            "--listen",
+            "0.0.0.0:8443",
+            "--webhook-secret",
+            "abc_DEF-123",
+        ])
+        .unwrap();
+        assert_eq!(cli.webhook.url.unwrap().path(), "/telegram");
+        assert_eq!(cli.webhook.secret.as_deref(), Some("abc_DEF-123"));
+        for bad in ["with space", "ключ", ""] {
+            let err = parse(&["--webhook-secret", bad]).unwrap_err().to_string();
+            assert!(err.contains("--webhook-secret"), "{err}");
+        }
+    }
+
+    #[test]
     fn a_bad_admin_id_is_named() {
         let err = parse(&["--admins", "1,abc"]).unwrap_err().to_string();
         assert!(err.contains("abc"), "{err}");
@@ -144,6 +408,8 @@ mod tests {
             api_url: None,
             db: "x".into(),
             admins: vec![],
+            invite_days: 7,
+            reminders: Default::default(),
         };
         assert!(s.require_token().unwrap_err().contains("TELOXIDE_TOKEN"));
         let s = Settings {

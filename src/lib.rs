@@ -11,6 +11,11 @@
 //! - [`bot`]: the only module that imports teloxide: the handler tree and its flows.
 //! - [`export`]: the list as a file (XLSX, DOCX, CSV) in the Order's appendix form; bytes
 //!   out, no teloxide, no IO but the CLI's `export` command.
+//! - [`registry`]: the Registry of processes (3.1) read from CSV/XLSX, checked row by row
+//!   and compared with the database's; bytes in, a plan out.
+//! - [`stats`]: the list in figures and as a PNG bar chart (`/stats`).
+//! - [`ops`]: `backup` (a consistent copy of the live database) and `check` (the settings
+//!   and the database, as found) for the command line.
 
 pub mod bot;
 pub mod config;
@@ -18,3 +23,6 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod ops;
+pub mod registry;
+pub mod stats;

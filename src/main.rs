@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use touchpoints::config::{Cli, Command};
-use touchpoints::{bot, db, export};
+use touchpoints::config::{Cli, Command, RegistryCommand};
+use touchpoints::{bot, db, export, ops};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -30,7 +30,35 @@ async fn run(cli: Cli) -> Result<(), String> {
             let pool = db::connect(&settings.db)
                 .await
                 .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
-            bot::run(&settings, pool).await
+            if let Some(dir) = &cli.backups.dir {
+                ops::spawn_daily_backups(settings.db.clone(), dir.clone(), cli.backups.keep)
+                    .await?;
+            }
+            bot::run(&settings, &cli.webhook, pool).await
+        }
+        Command::Backup { output } => {
+            let done = ops::backup(&settings.db, &output).await?;
+            println!("{}: {} bytes", done.path.display(), done.bytes);
+            Ok(())
+        }
+        Command::Check => {
+            let found = ops::check(&settings).await;
+            print!("{}", found.render());
+            match found.problems.len() {
+                0 => Ok(()),
+                n => Err(format!("check found {n} problem(s)")),
+            }
+        }
+        Command::Registry {
+            action: RegistryCommand::Import { file, yes },
+        } => {
+            let pool = db::connect(&settings.db)
+                .await
+                .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
+            let i18n = touchpoints::i18n::I18n::load()?;
+            let text = touchpoints::registry::import_file(&i18n, &pool, &file, yes).await?;
+            println!("{text}");
+            Ok(())
         }
         Command::Export {
             format,

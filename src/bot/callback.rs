@@ -3,7 +3,7 @@
 //! handler checks it against who pressed, the dialogue's current step and card, and what
 //! is still true in the database. Encoded compactly; Telegram allows at most 64 bytes.
 
-use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, ReasonKind};
+use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, ReasonKind, Role};
 use crate::export::Format;
 
 /// Which part of the list a file holds.
@@ -54,6 +54,114 @@ impl Field {
     }
 }
 
+/// Buttons of the administration (`/divisions`, `/people`, `/invites`). Every press is
+/// checked against the presser's role now and the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminCb {
+    /// A page of `/divisions`.
+    Divisions(u16),
+    DivisionAdd,
+    /// One division's card.
+    Division(i64),
+    DivisionRename(i64),
+    DivisionRetire(i64),
+    DivisionRestore(i64),
+    /// A page of `/people`.
+    People(u16),
+    /// One person's card.
+    Person(i64),
+    /// Make the person an authorized person or a viewer (a head is made by
+    /// `PersonDivision`).
+    PersonRole(i64, Role),
+    /// Choose the division of the person as its head.
+    PersonHead(i64),
+    /// Make the person the head of this division.
+    PersonDivision(i64, i64),
+    /// Ask to confirm revoking the person's access.
+    PersonRevoke(i64),
+    PersonRevokeYes(i64),
+    /// Invite someone into this role (authorized person or viewer).
+    Invite(Role),
+    /// Revoke the open invitation with this handle (`db::invites::handle`).
+    InviteRevoke(u64),
+    /// Apply the staged Registry file (`registry_uploads.id`).
+    RegistryApply(i64),
+    /// Discard the staged Registry file.
+    RegistryDiscard(i64),
+    /// Close a card without doing anything.
+    Close,
+}
+
+impl AdminCb {
+    fn encode(&self) -> String {
+        use AdminCb::*;
+        match self {
+            Divisions(p) => format!("ad:l:{p}"),
+            DivisionAdd => "ad:a".into(),
+            Division(id) => format!("ad:o:{id}"),
+            DivisionRename(id) => format!("ad:n:{id}"),
+            DivisionRetire(id) => format!("ad:x:{id}"),
+            DivisionRestore(id) => format!("ad:u:{id}"),
+            People(p) => format!("ap:l:{p}"),
+            Person(id) => format!("ap:o:{id}"),
+            PersonRole(id, r) => format!("ap:r:{id}:{}", r.code()),
+            PersonHead(id) => format!("ap:h:{id}"),
+            PersonDivision(id, d) => format!("ap:d:{id}:{d}"),
+            PersonRevoke(id) => format!("ap:x:{id}"),
+            PersonRevokeYes(id) => format!("ap:y:{id}"),
+            Invite(r) => format!("ai:n:{}", r.code()),
+            InviteRevoke(h) => format!("ai:x:{h:016x}"),
+            RegistryApply(id) => format!("ag:a:{id}"),
+            RegistryDiscard(id) => format!("ag:d:{id}"),
+            Close => "ac".into(),
+        }
+    }
+
+    /// `tag` is `ad`, `ap`, `ai`, `ag` or `ac`; `arg` what follows its colon.
+    fn decode(tag: &str, arg: Option<&str>) -> Option<AdminCb> {
+        use AdminCb::*;
+        let positive = |s: &str| s.parse::<i64>().ok().filter(|n| *n > 0);
+        // Roles a button may give: not `none` (that is revoking, with its confirmation).
+        let role = |s: &str| Role::from_code(s).filter(|r| *r != Role::Stranger);
+        if tag == "ac" {
+            return arg.is_none().then_some(Close);
+        }
+        let (what, rest) = match arg?.split_once(':') {
+            Some((w, r)) => (w, Some(r)),
+            None => (arg?, None),
+        };
+        Some(match (tag, what, rest) {
+            ("ad", "l", Some(p)) => Divisions(p.parse().ok()?),
+            ("ad", "a", None) => DivisionAdd,
+            ("ad", "o", Some(id)) => Division(positive(id)?),
+            ("ad", "n", Some(id)) => DivisionRename(positive(id)?),
+            ("ad", "x", Some(id)) => DivisionRetire(positive(id)?),
+            ("ad", "u", Some(id)) => DivisionRestore(positive(id)?),
+            ("ap", "l", Some(p)) => People(p.parse().ok()?),
+            ("ap", "o", Some(id)) => Person(positive(id)?),
+            ("ap", "r", Some(a)) => {
+                let (id, r) = a.split_once(':')?;
+                let r = role(r).filter(|r| *r != Role::Head)?;
+                PersonRole(positive(id)?, r)
+            }
+            ("ap", "h", Some(id)) => PersonHead(positive(id)?),
+            ("ap", "d", Some(a)) => {
+                let (id, d) = a.split_once(':')?;
+                PersonDivision(positive(id)?, positive(d)?)
+            }
+            ("ap", "x", Some(id)) => PersonRevoke(positive(id)?),
+            ("ap", "y", Some(id)) => PersonRevokeYes(positive(id)?),
+            ("ai", "n", Some(r)) => Invite(role(r).filter(|r| *r != Role::Head)?),
+            ("ag", "a", Some(id)) => RegistryApply(positive(id)?),
+            ("ag", "d", Some(id)) => RegistryDiscard(positive(id)?),
+            ("ai", "x", Some(h)) if h.len() == 16 && !h.starts_with('+') => {
+                InviteRevoke(u64::from_str_radix(h, 16).ok()?)
+            }
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallbackData {
     /// Switch the interface language.
@@ -98,6 +206,12 @@ pub enum CallbackData {
     ListFormat(Format),
     /// `/list`: make the file.
     List(Format, ListScope),
+    /// The administration's buttons.
+    Admin(AdminCb),
+    /// A reminder (5.2): `Всё актуально` for this round.
+    Current(i64),
+    /// A reminder: `Сообщить изменения`.
+    ReportChanges,
 }
 
 impl CallbackData {
@@ -136,6 +250,9 @@ impl CallbackData {
                 ListScope::Direction(d) => format!("ls:{}:d{}", f.extension(), d.index()),
                 ListScope::Division(id) => format!("ls:{}:v{id}", f.extension()),
             },
+            Admin(a) => a.encode(),
+            Current(round) => format!("ok:{round}"),
+            ReportChanges => "chg".into(),
         }
     }
 
@@ -200,6 +317,9 @@ impl CallbackData {
                 };
                 List(f, scope)
             }
+            ("ok", _) => Current(id()?),
+            ("chg", None) => ReportChanges,
+            ("ad" | "ap" | "ai" | "ag" | "ac", _) => Admin(AdminCb::decode(tag, arg)?),
             _ => return None,
         })
     }
@@ -221,8 +341,11 @@ mod tests {
             Edit,
             Back,
             OtherPoint,
+            ReportChanges,
         ]);
         v.extend([
+            Current(1),
+            Current(i64::MAX),
             Division(i64::MAX),
             Function(1),
             Row(i64::MAX),
@@ -251,6 +374,38 @@ mod tests {
         ]);
         v.extend(Field::ALL.iter().map(|f| EditField(*f)));
         v.extend(ReasonKind::ALL.iter().map(|r| ExcludeReason(*r)));
+        {
+            use AdminCb::*;
+            let m = i64::MAX;
+            v.extend(
+                [
+                    Divisions(0),
+                    Divisions(u16::MAX),
+                    DivisionAdd,
+                    Division(m),
+                    DivisionRename(1),
+                    DivisionRetire(m),
+                    DivisionRestore(m),
+                    People(7),
+                    Person(m),
+                    PersonRole(m, Role::Admin),
+                    PersonRole(m, Role::Viewer),
+                    PersonHead(m),
+                    PersonDivision(m, m),
+                    PersonRevoke(m),
+                    PersonRevokeYes(m),
+                    Invite(Role::Admin),
+                    Invite(Role::Viewer),
+                    InviteRevoke(0),
+                    InviteRevoke(u64::MAX),
+                    InviteRevoke(0x0123_4567_89ab_cdef),
+                    RegistryApply(m),
+                    RegistryDiscard(1),
+                    Close,
+                ]
+                .map(Admin),
+            );
+        }
         v
     }
 
@@ -304,6 +459,39 @@ mod tests {
             "ls:xlsx:v0",
             "ls:xlsx:q",
             "ls:pdf:a",
+            "ad",
+            "ad:",
+            "ad:l",
+            "ad:l:-1",
+            "ad:a:1",
+            "ad:o:0",
+            "ad:o:x",
+            "ad:z:1",
+            "ap:r:5:none",
+            "ap:r:5:head",
+            "ap:r:5",
+            "ap:r:0:admin",
+            "ap:d:5",
+            "ap:d:5:0",
+            "ap:d:5:6:7",
+            "ap:y:-3",
+            "ai:n:none",
+            "ai:n:head",
+            "ai:n:stranger",
+            "ai:x:123",
+            "ai:x:0123456789abcdefg",
+            "ai:x:+123456789abcdef",
+            "ai:x:0123456789abcdeg",
+            "ac:1",
+            "ok",
+            "ok:0",
+            "ok:x",
+            "chg:1",
+            "ag:a",
+            "ag:a:0",
+            "ag:x:1",
+            "ag:d:-1",
+            "ac:",
         ] {
             assert_eq!(CallbackData::decode(s), None, "{s}");
         }

@@ -22,6 +22,16 @@ pub enum Command {
     History(String),
     /// `/invite <division name>`.
     Invite(String),
+    /// `/divisions`: the divisions, to add, rename, retire.
+    Divisions,
+    /// `/people`: who is who, to change a role or division or revoke access.
+    People,
+    /// `/invites`: the open invitations; invite a viewer or an authorized person.
+    Invites,
+    /// `/registry`: the Registry of processes and what it leaves outstanding.
+    Registry,
+    /// `/stats`: the list in figures and as a chart.
+    Stats,
     /// Any other `/word`.
     Unknown(String),
 }
@@ -77,6 +87,10 @@ pub const MENU: &[Entry] = &[
         for_role: member,
     },
     Entry {
+        name: "stats",
+        for_role: member,
+    },
+    Entry {
         name: "pending",
         for_role: admin,
     },
@@ -86,6 +100,22 @@ pub const MENU: &[Entry] = &[
     },
     Entry {
         name: "invite",
+        for_role: admin,
+    },
+    Entry {
+        name: "invites",
+        for_role: admin,
+    },
+    Entry {
+        name: "people",
+        for_role: admin,
+    },
+    Entry {
+        name: "divisions",
+        for_role: admin,
+    },
+    Entry {
+        name: "registry",
         for_role: admin,
     },
     Entry {
@@ -132,6 +162,11 @@ impl Command {
             "list" => Command::List(args),
             "history" => Command::History(args.unwrap_or_default()),
             "invite" => Command::Invite(args.unwrap_or_default()),
+            "divisions" => Command::Divisions,
+            "people" => Command::People,
+            "invites" => Command::Invites,
+            "registry" => Command::Registry,
+            "stats" => Command::Stats,
             other => Command::Unknown(other.to_string()),
         })
     }
@@ -162,6 +197,9 @@ mod tests {
             Some(Command::Invite("Отдел кадров".into()))
         );
         assert_eq!(p("/invite"), Some(Command::Invite(String::new())));
+        assert_eq!(p("/divisions"), Some(Command::Divisions));
+        assert_eq!(p("/People@tp_bot"), Some(Command::People));
+        assert_eq!(p("/invites"), Some(Command::Invites));
         assert_eq!(
             p("/frobnicate"),
             Some(Command::Unknown("frobnicate".into()))
@@ -176,8 +214,15 @@ mod tests {
         let names = |r| menu_for(r).map(|e| e.name).collect::<Vec<_>>();
         assert!(names(Role::Admin).contains(&"invite"));
         assert!(!names(Role::Head).contains(&"invite"));
+        for admin_only in ["divisions", "people", "invites", "registry"] {
+            assert!(names(Role::Admin).contains(&admin_only));
+            assert!(!names(Role::Head).contains(&admin_only));
+            assert!(!names(Role::Viewer).contains(&admin_only));
+        }
         assert!(names(Role::Stranger).contains(&"start"));
         assert!(names(Role::Head).contains(&"new"));
+        assert!(names(Role::Viewer).contains(&"stats"));
+        assert!(!names(Role::Stranger).contains(&"stats"));
         assert!(!names(Role::Viewer).contains(&"new"));
         assert!(!names(Role::Stranger).contains(&"my"));
     }

@@ -4,6 +4,8 @@
 pub mod callback;
 pub mod commands;
 pub mod flows;
+pub mod guard;
+pub mod net;
 pub mod state;
 pub mod ui;
 
@@ -23,8 +25,9 @@ use crate::i18n::I18n;
 use commands::Command;
 use state::{DbStorage, State};
 
-/// The bot type every handler takes. One alias, so adaptors can be added in one place.
-pub type TgBot = Bot;
+/// The bot type every handler takes. One alias, so adaptors can be added in one place:
+/// the Bot API with retries after 429, network and server errors (`net`).
+pub type TgBot = net::Retry;
 pub type HandlerError = Box<dyn Error + Send + Sync>;
 pub type HandlerResult = Result<(), HandlerError>;
 
@@ -38,6 +41,8 @@ pub struct App {
     pub bot_username: String,
     /// How long an invitation stays valid.
     pub invite_ttl: chrono::Duration,
+    /// When the heads are reminded to check their rows (5.2).
+    pub schedule: crate::domain::schedule::Schedule,
 }
 
 /// Who sent an update, as far as the bot is concerned.
@@ -120,7 +125,7 @@ fn parse_command(msg: Message, app: Arc<App>) -> Option<Command> {
 /// The whole handler tree.
 pub fn schema() -> UpdateHandler<HandlerError> {
     use dptree::case;
-    use flows::{invite, list, my, report, review, start};
+    use flows::{admin, invite, list, my, registry, report, review, start, stats};
 
     // A command in the middle of a dialogue does what it says: the unfinished draft is
     // dropped first, as /cancel would (which itself reports whether there was one).
@@ -144,6 +149,11 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::List(arg)].endpoint(list::list))
         .branch(case![Command::History(arg)].endpoint(review::history))
         .branch(case![Command::Invite(division)].endpoint(invite::invite))
+        .branch(case![Command::Divisions].endpoint(admin::divisions))
+        .branch(case![Command::People].endpoint(admin::people))
+        .branch(case![Command::Invites].endpoint(admin::invites))
+        .branch(case![Command::Registry].endpoint(registry::registry))
+        .branch(case![Command::Stats].endpoint(stats::stats))
         .branch(case![Command::Unknown(name)].endpoint(start::unknown_command));
 
     let messages = Update::filter_message()
@@ -151,12 +161,20 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .enter_dialogue::<Message, DbStorage, State>()
         .branch(case![State::Unreadable].endpoint(start::unreadable_state))
         .branch(commands)
+        // A file from an authorized person is a Registry of processes (3.1).
+        .branch(
+            dptree::filter(|msg: Message, actor: Actor| {
+                msg.document().is_some() && actor.role == Role::Admin
+            })
+            .endpoint(registry::on_document),
+        )
         .branch(case![State::Report(draft)].endpoint(report::on_message))
         .branch(case![State::RejectReason { request_id, card }].endpoint(
             |bot, msg, app, actor, dialogue, (request_id, _card): (i64, Option<i32>)| {
                 review::reject_reason(bot, msg, app, actor, dialogue, request_id)
             },
         ))
+        .branch(case![State::AdminText { input, card }].endpoint(admin::on_text))
         .endpoint(start::fallback);
 
     let callbacks = Update::filter_callback_query()
@@ -170,11 +188,21 @@ pub fn schema() -> UpdateHandler<HandlerError> {
 /// Builds the bot from the settings and asks the server who it is (which also checks the
 /// token). Errors are one readable line; the token is never part of them.
 pub async fn prepare(settings: &Settings, pool: SqlitePool) -> Result<(TgBot, Arc<App>), String> {
+    prepare_with(settings, pool, net::Policy::default()).await
+}
+
+/// [`prepare`] with a retry policy of one's own (tests shorten its pauses).
+pub async fn prepare_with(
+    settings: &Settings,
+    pool: SqlitePool,
+    policy: net::Policy,
+) -> Result<(TgBot, Arc<App>), String> {
     let token = settings.require_token()?;
     let mut bot = Bot::new(token);
     if let Some(url) = &settings.api_url {
         bot = bot.set_api_url(url.clone());
     }
+    let bot = net::Retry::new(bot, policy);
     let me = bot
         .get_me()
         .await
@@ -184,7 +212,8 @@ pub async fn prepare(settings: &Settings, pool: SqlitePool) -> Result<(TgBot, Ar
         i18n: I18n::load()?,
         admins: settings.admins.iter().copied().collect(),
         bot_username: me.username().to_string(),
-        invite_ttl: chrono::Duration::days(db::invites::DEFAULT_TTL_DAYS),
+        invite_ttl: chrono::Duration::days(settings.invite_days),
+        schedule: settings.reminders.schedule(),
     });
     register_commands(&bot, &app).await;
     Ok((bot, app))
@@ -192,19 +221,34 @@ pub async fn prepare(settings: &Settings, pool: SqlitePool) -> Result<(TgBot, Ar
 
 /// The dispatcher over the handler tree.
 pub fn dispatcher(bot: TgBot, app: Arc<App>) -> Dispatcher<TgBot, HandlerError, DefaultKey> {
+    dispatcher_for(bot, app, schema())
+}
+
+/// The dispatcher over a handler tree, with a panic in a handler caught (`guard`).
+pub fn dispatcher_for(
+    bot: TgBot,
+    app: Arc<App>,
+    tree: UpdateHandler<HandlerError>,
+) -> Dispatcher<TgBot, HandlerError, DefaultKey> {
     let storage = DbStorage::new(app.pool.clone());
-    Dispatcher::builder(bot, schema())
+    Dispatcher::builder(bot, guard::guarded(tree))
         .dependencies(dptree::deps![app, storage])
         .default_handler(|_| async {})
         .build()
 }
 
-/// Runs the bot with long polling until Ctrl-C or SIGTERM, then lets the updates in
-/// flight finish.
-pub async fn run(settings: &Settings, pool: SqlitePool) -> Result<(), String> {
+/// Runs the bot (long polling, or a webhook when its URL is set) until Ctrl-C or SIGTERM,
+/// then lets the updates in flight finish.
+pub async fn run(
+    settings: &Settings,
+    webhook: &crate::config::Webhook,
+    pool: SqlitePool,
+) -> Result<(), String> {
     let (bot, app) = prepare(settings, pool).await?;
     log::info!("started as @{}", app.bot_username);
-    let mut dispatcher = dispatcher(bot, app);
+    // Reminders (5.2): due times are in the database; this only looks at them every minute.
+    let reminders = tokio::spawn(flows::remind::run(bot.clone(), app.clone()));
+    let mut dispatcher = dispatcher(bot.clone(), app);
     let token = dispatcher.shutdown_token();
     tokio::spawn(async move {
         wait_for_stop_signal().await;
@@ -213,9 +257,13 @@ pub async fn run(settings: &Settings, pool: SqlitePool) -> Result<(), String> {
             done.await;
         }
     });
-    dispatcher.dispatch().await;
+    let result = match &webhook.url {
+        Some(_) => net::webhook(&mut dispatcher, bot, webhook).await,
+        None => net::poll(&mut dispatcher, bot).await,
+    };
+    reminders.abort();
     log::info!("stopped");
-    Ok(())
+    result
 }
 
 async fn wait_for_stop_signal() {

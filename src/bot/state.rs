@@ -30,6 +30,24 @@ pub enum State {
         #[serde(default)]
         card: Option<i32>,
     },
+    /// An authorized person is asked to type a name (`/divisions`).
+    AdminText {
+        #[serde(default)]
+        input: AdminInput,
+        /// The question's message (its `Отмена` button).
+        #[serde(default)]
+        card: Option<i32>,
+    },
+}
+
+/// What an authorized person is typing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AdminInput {
+    /// The name of a new division.
+    #[default]
+    NewDivision,
+    /// The new name of this division.
+    RenameDivision(i64),
 }
 
 /// Which report the draft becomes.
@@ -241,6 +259,30 @@ mod tests {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(serde_json::from_str::<State>(&json).unwrap(), s);
         }
+    }
+
+    #[test]
+    fn an_administration_question_round_trips_and_reads_with_fields_missing() {
+        for s in [
+            State::AdminText {
+                input: AdminInput::NewDivision,
+                card: Some(7),
+            },
+            State::AdminText {
+                input: AdminInput::RenameDivision(3),
+                card: None,
+            },
+        ] {
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(serde_json::from_str::<State>(&json).unwrap(), s);
+        }
+        assert_eq!(
+            serde_json::from_str::<State>(r#"{"AdminText":{}}"#).unwrap(),
+            State::AdminText {
+                input: AdminInput::NewDivision,
+                card: None
+            }
+        );
     }
 
     #[test]

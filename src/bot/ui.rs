@@ -99,17 +99,47 @@ pub async fn send_kb(
         .await
 }
 
-/// Replaces a message's text and drops its buttons.
+/// Replaces a message's text and drops its buttons. An edit with nothing to change, or of
+/// a message that is gone, is not an error (logged at debug).
 pub async fn edit(
     bot: &TgBot,
     chat: ChatId,
     id: teloxide::types::MessageId,
     text: String,
 ) -> ResponseResult<()> {
-    bot.edit_message_text(chat, id, fit(text))
-        .parse_mode(ParseMode::Html)
-        .await?;
-    Ok(())
+    quiet_edit(
+        bot.edit_message_text(chat, id, fit(text))
+            .parse_mode(ParseMode::Html)
+            .await,
+    )
+}
+
+/// Replaces a message's text and buttons; quiet as [`edit`].
+pub async fn edit_kb(
+    bot: &TgBot,
+    chat: ChatId,
+    id: teloxide::types::MessageId,
+    text: String,
+    kb: InlineKeyboardMarkup,
+) -> ResponseResult<()> {
+    quiet_edit(
+        bot.edit_message_text(chat, id, fit(text))
+            .parse_mode(ParseMode::Html)
+            .reply_markup(kb)
+            .await,
+    )
+}
+
+/// An edit's outcome, with "not modified" and "message gone" taken as done.
+pub fn quiet_edit<T>(res: ResponseResult<T>) -> ResponseResult<()> {
+    match res {
+        Ok(_) => Ok(()),
+        Err(e) if super::net::is_harmless_edit_error(&e) => {
+            log::debug!("edit skipped: {e}");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

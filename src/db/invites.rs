@@ -183,6 +183,114 @@ pub async fn redeem(
     }))
 }
 
+/// An invitation not yet used, revoked or expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInvite {
+    pub code: String,
+    pub role: Role,
+    pub division_name: Option<String>,
+    pub created_by: i64,
+    pub created_by_name: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The short handle of an invitation in buttons: its code's first 64 bits. Codes are
+/// random, so two open invitations never share it in practice; revoking checks it names
+/// exactly one.
+pub fn handle(code: &str) -> u64 {
+    code.get(..16)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0)
+}
+
+#[derive(sqlx::FromRow)]
+struct OpenRow {
+    code: String,
+    role: String,
+    division_name: Option<String>,
+    created_by: i64,
+    created_by_name: Option<String>,
+    expires_at: String,
+}
+
+/// The open invitations, soonest to expire first.
+pub async fn open(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<OpenInvite>, sqlx::Error> {
+    let rows: Vec<OpenRow> = sqlx::query_as(
+        "SELECT i.code, i.role, d.name AS division_name, i.created_by,
+                p.name AS created_by_name, i.expires_at
+         FROM invites i
+         LEFT JOIN divisions d ON d.id = i.division_id
+         LEFT JOIN people p ON p.telegram_id = i.created_by
+         WHERE i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?
+         ORDER BY i.expires_at, i.code",
+    )
+    .bind(ts(now))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OpenInvite {
+            code: r.code,
+            role: Role::from_code(&r.role).unwrap_or(Role::Viewer),
+            division_name: r.division_name,
+            created_by: r.created_by,
+            created_by_name: r.created_by_name,
+            expires_at: parse_ts(&r.expires_at),
+        })
+        .collect())
+}
+
+/// Revokes the open invitation with this handle, with its audit record. Returns what it
+/// was, or `None` when no open invitation has it (used, revoked, expired, or unknown).
+pub async fn revoke(
+    pool: &SqlitePool,
+    handle_: u64,
+    actor_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<OpenInvite>, sqlx::Error> {
+    let prefix = format!("{handle_:016x}");
+    let mut tx = begin_write(pool).await?;
+    let found: Vec<(String, String, Option<String>, i64, String)> = sqlx::query_as(
+        "SELECT i.code, i.role, d.name, i.created_by, i.expires_at
+         FROM invites i LEFT JOIN divisions d ON d.id = i.division_id
+         WHERE substr(i.code, 1, 16) = ? AND i.used_at IS NULL AND i.revoked_at IS NULL
+           AND i.expires_at > ?",
+    )
+    .bind(&prefix)
+    .bind(ts(now))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut found = found.into_iter();
+    let (Some((code, role, division_name, created_by, expires_at)), None) =
+        (found.next(), found.next())
+    else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE invites SET revoked_at = ? WHERE code = ?")
+        .bind(ts(now))
+        .bind(&code)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Some(actor_id),
+        "invite.revoke",
+        "invite",
+        None,
+        serde_json::json!({ "role": role, "division": division_name, "created_by": created_by }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(OpenInvite {
+        code,
+        role: Role::from_code(&role).unwrap_or(Role::Viewer),
+        division_name,
+        created_by,
+        created_by_name: None,
+        expires_at: parse_ts(&expires_at),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +393,57 @@ mod tests {
             results.iter().filter(|r| **r == Err(Refused::Used)).count(),
             1
         );
+    }
+
+    #[tokio::test]
+    async fn open_invitations_are_listed_and_revoked_once() {
+        let (pool, _dir) = db().await;
+        let d = division(&pool).await;
+        let now = Utc::now();
+        let head = create(&pool, Some(d), Role::Head, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        let viewer = create(&pool, None, Role::Viewer, 1, now, Duration::days(3))
+            .await
+            .unwrap();
+        let used = create(&pool, None, Role::Admin, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        redeem(&pool, &used.code, 70, "A", Lang::Ru, now)
+            .await
+            .unwrap()
+            .unwrap();
+        create(
+            &pool,
+            None,
+            Role::Viewer,
+            1,
+            now - Duration::days(9),
+            Duration::days(7),
+        )
+        .await
+        .unwrap();
+        let open_now = open(&pool, now).await.unwrap();
+        assert_eq!(
+            open_now.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
+            vec![viewer.code.as_str(), head.code.as_str()]
+        );
+        assert_eq!(open_now[1].division_name.as_deref(), Some("Отдел"));
+        let r = revoke(&pool, handle(&head.code), 1, now).await.unwrap();
+        assert_eq!(r.map(|i| i.role), Some(Role::Head));
+        assert_eq!(
+            revoke(&pool, handle(&head.code), 1, now).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            revoke(&pool, handle(&used.code), 1, now).await.unwrap(),
+            None
+        );
+        assert_eq!(revoke(&pool, 0, 1, now).await.unwrap(), None);
+        let r = redeem(&pool, &head.code, 71, "B", Lang::Ru, now)
+            .await
+            .unwrap();
+        assert_eq!(r, Err(Refused::Revoked));
+        assert_eq!(open(&pool, now).await.unwrap().len(), 1);
     }
 }

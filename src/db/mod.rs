@@ -7,8 +7,11 @@ pub mod divisions;
 pub mod functions;
 pub mod invites;
 pub mod people;
+pub mod registry;
+pub mod reminders;
 pub mod requests;
 pub mod review;
+pub mod stats;
 pub mod touchpoints;
 
 use std::path::Path;

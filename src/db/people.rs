@@ -147,6 +147,94 @@ pub async fn assign(
     .await
 }
 
+/// How many of a person's reports await a decision.
+pub async fn pending_reports(pool: &SqlitePool, telegram_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM change_requests WHERE reporter_id = ? AND status = 'pending'",
+    )
+    .bind(telegram_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// Everyone with access (a stored role), authorized persons first, then heads, then
+/// viewers, each by name.
+pub async fn members(pool: &SqlitePool) -> Result<Vec<Person>, sqlx::Error> {
+    let rows: Vec<PersonRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE p.role <> 'none'
+         ORDER BY CASE p.role WHEN 'admin' THEN 0 WHEN 'head' THEN 1 ELSE 2 END,
+                  p.name COLLATE NOCASE, p.telegram_id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Person::from).collect())
+}
+
+/// Changes a known person's role (and division: a head's own, none for the other roles),
+/// with the audit record. False when the person is not known to the bot.
+pub async fn set_role(
+    tx: &mut Tx<'_>,
+    telegram_id: i64,
+    role: Role,
+    division_id: Option<i64>,
+    actor_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let division_id = if role == Role::Head {
+        division_id
+    } else {
+        None
+    };
+    let before: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT role, division_id FROM people WHERE telegram_id = ?")
+            .bind(telegram_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((old_role, old_division)) = before else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "UPDATE people SET role = ?, division_id = ?, updated_at = ? WHERE telegram_id = ?",
+    )
+    .bind(role.code())
+    .bind(division_id)
+    .bind(ts(Utc::now()))
+    .bind(telegram_id)
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        Some(actor_id),
+        if role == Role::Stranger {
+            "person.revoke"
+        } else {
+            "person.role"
+        },
+        "person",
+        Some(telegram_id),
+        serde_json::json!({
+            "from": { "role": old_role, "division_id": old_division },
+            "to": { "role": role.code(), "division_id": division_id },
+        }),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Takes a person's access away (their role becomes none) and drops their unfinished
+/// dialogue; their reports stay as they are. False when they had no access.
+pub async fn revoke(tx: &mut Tx<'_>, telegram_id: i64, actor_id: i64) -> Result<bool, sqlx::Error> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM people WHERE telegram_id = ?")
+        .bind(telegram_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if role.as_deref().is_none_or(|r| r == Role::Stranger.code()) {
+        return Ok(false);
+    }
+    set_role(tx, telegram_id, Role::Stranger, None, actor_id).await?;
+    super::dialogues::remove(&mut **tx, telegram_id).await?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +277,49 @@ mod tests {
         assert!(assign(&mut tx, 1, "x", Role::Head, None, Lang::Ru, None)
             .await
             .is_err());
+    }
+
+    #[tokio::test]
+    async fn role_changes_and_revocation_are_audited_and_keep_reports() {
+        let (pool, _dir) = db().await;
+        let mut tx = pool.begin().await.unwrap();
+        let (d, _) = divisions::get_or_create(&mut tx, "Отдел", 1).await.unwrap();
+        assign(&mut tx, 7, "Вера", Role::Viewer, None, Lang::Ru, Some(1))
+            .await
+            .unwrap();
+        assign(&mut tx, 8, "Антон", Role::Admin, None, Lang::Ru, Some(1))
+            .await
+            .unwrap();
+        assert!(set_role(&mut tx, 7, Role::Head, Some(d.id), 1)
+            .await
+            .unwrap());
+        assert!(!set_role(&mut tx, 999, Role::Viewer, None, 1).await.unwrap());
+        tx.commit().await.unwrap();
+        let m = members(&pool).await.unwrap();
+        assert_eq!(
+            m.iter()
+                .map(|p| (p.telegram_id, p.role))
+                .collect::<Vec<_>>(),
+            vec![(8, Role::Admin), (7, Role::Head)]
+        );
+        assert_eq!(m[1].division_id, Some(d.id));
+        crate::db::dialogues::put(&pool, 7, "{}").await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        assert!(revoke(&mut tx, 7, 1).await.unwrap());
+        assert!(!revoke(&mut tx, 7, 1).await.unwrap(), "already revoked");
+        tx.commit().await.unwrap();
+        let p = get(&pool, 7).await.unwrap().unwrap();
+        assert_eq!((p.role, p.division_id), (Role::Stranger, None));
+        assert_eq!(crate::db::dialogues::get(&pool, 7).await.unwrap(), None);
+        let actions: Vec<String> = sqlx::query_scalar(
+            "SELECT action FROM audit_log WHERE entity = 'person' AND entity_id = 7 ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            actions,
+            vec!["person.assign", "person.role", "person.revoke"]
+        );
     }
 }

@@ -4,6 +4,7 @@
 pub mod dict;
 pub mod people;
 pub mod request;
+pub mod schedule;
 pub mod touchpoint;
 
 pub use dict::{Channel, Clients, Direction, Kind, Need};

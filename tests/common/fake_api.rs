@@ -68,14 +68,39 @@ impl Call {
     }
 }
 
+/// A fault the server answers a call with (fault injection, see [`FakeApi::fail`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 Too Many Requests, asking to wait this many seconds.
+    RetryAfter(u32),
+    /// 500 Internal Server Error (teloxide itself pauses 10 s after any 5xx).
+    ServerError,
+    /// 409 Conflict, as `getUpdates` answers when another process polls with the token.
+    Conflict,
+    /// The connection breaks before an answer arrives; the call is not handled.
+    Drop,
+    /// The call is handled, after this pause.
+    Delay(Duration),
+    /// 400 Bad Request with this description, e.g. "Bad Request: message is not modified".
+    BadRequest(&'static str),
+}
+
 #[derive(Default)]
 struct Inner {
+    /// The newest message the bot sent to each chat (an index for the benchmark).
+    newest: HashMap<i64, i64>,
+    /// Faults to answer the next calls of a method with, in order.
+    faults: HashMap<String, VecDeque<Fault>>,
+    /// Every fault served: (method, fault).
+    faulted: Vec<(String, Fault)>,
     updates: VecDeque<Value>,
     calls: Vec<Call>,
     violations: Vec<String>,
     next_message_id: i64,
     /// Every message the bot has sent, as last edited, by (chat, message id).
     messages: HashMap<(i64, i64), Value>,
+    /// Files people sent, by file id, for `getFile` and the download route.
+    files: HashMap<String, Vec<u8>>,
 }
 
 pub struct Shared {
@@ -116,6 +141,45 @@ impl FakeApi {
 
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
+    }
+
+    /// Answers the next call of `method` (as the Bot API spells it, e.g. `sendMessage`)
+    /// with `fault` instead of handling it; calls queue their faults in order.
+    pub fn fail(&self, method: &str, fault: Fault) {
+        self.fail_n(method, 1, fault);
+    }
+
+    /// [`Self::fail`] for the next `n` calls.
+    pub fn fail_n(&self, method: &str, n: usize, fault: Fault) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let queue = inner.faults.entry(method.to_string()).or_default();
+        queue.extend(std::iter::repeat_n(fault, n));
+    }
+
+    /// The faults served so far: (method, fault).
+    pub fn faulted(&self) -> Vec<(String, Fault)> {
+        self.shared.inner.lock().unwrap().faulted.clone()
+    }
+
+    /// Waits (up to 10 s) until `n` faults have been served.
+    pub async fn wait_for_faults(&self, n: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let notified = self.shared.changed.notified();
+            if self.shared.inner.lock().unwrap().faulted.len() >= n {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("timed out waiting for {n} faults: {:?}", self.faulted());
+            }
+        }
+    }
+
+    /// Makes a file available as a person's upload: `getFile` describes it and
+    /// `/file/bot<token>/<file_path>` serves its bytes.
+    pub fn put_file(&self, file_id: &str, bytes: Vec<u8>) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        inner.files.insert(file_id.to_string(), bytes);
     }
 
     /// Queues an update for `getUpdates`.
@@ -164,9 +228,37 @@ impl FakeApi {
             .map(|((_, id), m)| (*id, m.clone()))
     }
 
+    /// The newest message the bot sent to a chat, as it stands now: its id and content.
+    pub fn newest(&self, chat: i64) -> Option<(i64, Value)> {
+        let inner = self.shared.inner.lock().unwrap();
+        let id = *inner.newest.get(&chat)?;
+        inner.messages.get(&(chat, id)).map(|m| (id, m.clone()))
+    }
+
     /// Whether every queued update has been fetched and confirmed by the bot.
     pub fn updates_drained(&self) -> bool {
         self.shared.inner.lock().unwrap().updates.is_empty()
+    }
+
+    /// [`Self::wait_for`] with a longer wait, for calls held up on purpose (teloxide pauses
+    /// 10 s after a 5xx answer).
+    pub async fn wait_for_up_to(
+        &self,
+        limit: Duration,
+        cursor: usize,
+        what: &str,
+        pred: impl Fn(&Call) -> bool,
+    ) -> Call {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.shared.changed.notified();
+            if let Some(c) = self.calls().into_iter().skip(cursor).find(|c| pred(c)) {
+                return c;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("timed out waiting for {what}");
+            }
+        }
     }
 
     /// Waits (up to 10 s) for a request after `cursor` that matches; returns it.
@@ -196,6 +288,16 @@ impl FakeApi {
 
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> axum::response::Response {
     let path = req.uri().path().to_string();
+    // /file/bot<token>/<file_path>: a file's bytes, as Telegram serves downloads (teloxide
+    // joins the path to the base URL's `/`, hence the leading slashes are not counted).
+    if let Some(rest) = path.trim_start_matches('/').strip_prefix("file/") {
+        let file_id = rest.rsplit('/').next().unwrap_or("");
+        let bytes = shared.inner.lock().unwrap().files.get(file_id).cloned();
+        return match bytes {
+            Some(b) => b.into_response(),
+            None => axum::http::StatusCode::NOT_FOUND.into_response(),
+        };
+    }
     // /bot<token>/<method>
     // Telegram reads method names without regard to case (teloxide sends `GetMe`);
     // record them as the Bot API spells them.
@@ -251,6 +353,22 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> axum::respon
     };
 
     let mut problems = check_request(&shared.spec, &method, &params, is_multipart);
+    let fault = {
+        let mut inner = shared.inner.lock().unwrap();
+        let fault = inner.faults.get_mut(&method).and_then(VecDeque::pop_front);
+        if let Some(f) = &fault {
+            inner.faulted.push((method.clone(), f.clone()));
+        }
+        fault
+    };
+    if fault.is_some() {
+        shared.changed.notify_waiters();
+    }
+    match fault {
+        None => {}
+        Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
+        Some(f) => return fault_response(f),
+    }
     if method == "getUpdates" {
         return get_updates(&shared, &params).await.into_response();
     }
@@ -276,6 +394,43 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> axum::respon
         )
             .into_response(),
     }
+}
+
+/// The answer to a call that meets a fault (other than a delay).
+fn fault_response(fault: Fault) -> axum::response::Response {
+    let (code, body) = match fault {
+        Fault::RetryAfter(s) => (
+            429,
+            json!({ "ok": false, "error_code": 429,
+                    "description": format!("Too Many Requests: retry after {s}"),
+                    "parameters": { "retry_after": s } }),
+        ),
+        Fault::ServerError => (
+            500,
+            json!({ "ok": false, "error_code": 500, "description": "Internal Server Error" }),
+        ),
+        Fault::Conflict => (
+            409,
+            json!({ "ok": false, "error_code": 409,
+                    "description": "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" }),
+        ),
+        Fault::Drop => {
+            // Headers go out, then the body breaks off: the client sees a broken connection.
+            let broken = futures::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "dropped by the fake server",
+                ))
+            });
+            return axum::body::Body::from_stream(broken).into_response();
+        }
+        Fault::BadRequest(d) => (
+            400,
+            json!({ "ok": false, "error_code": 400, "description": d }),
+        ),
+        Fault::Delay(_) => unreachable!("a delay is not an answer"),
+    };
+    (axum::http::StatusCode::from_u16(code).unwrap(), Json(body)).into_response()
 }
 
 async fn get_updates(shared: &Arc<Shared>, params: &Value) -> Json<Value> {
@@ -340,9 +495,23 @@ fn respond(
         "getWebhookInfo" => {
             Ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 }))
         }
+        "getFile" => {
+            let id = p["file_id"].as_str().unwrap_or("");
+            match inner.files.get(id) {
+                Some(b) => Ok(json!({
+                    "file_id": id,
+                    "file_unique_id": format!("u-{id}"),
+                    "file_size": b.len(),
+                    "file_path": id,
+                })),
+                None => Err((400, "Bad Request: invalid file_id".into())),
+            }
+        }
         "deleteWebhook" | "setMyCommands" | "deleteMyCommands" | "answerCallbackQuery" => {
             Ok(json!(true))
         }
+        // Webhook mode: the URL and secret are in the recorded call.
+        "setWebhook" => Ok(json!(true)),
         "sendMessage" | "sendDocument" | "sendPhoto" => {
             let chat = p["chat_id"].as_i64().unwrap_or(0);
             inner.next_message_id += 1;
@@ -372,6 +541,7 @@ fn respond(
                 m["document"] = json!({ "file_id": format!("doc{id}"), "file_unique_id": format!("u{id}"), "file_name": name });
             }
             inner.messages.insert((chat, id), m.clone());
+            inner.newest.insert(chat, id);
             Ok(m)
         }
         "editMessageText" | "editMessageReplyMarkup" => {

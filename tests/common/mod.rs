@@ -10,10 +10,13 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
-use teloxide::dispatching::ShutdownToken;
+use teloxide::dispatching::{ShutdownToken, UpdateHandler};
 use tokio::task::JoinHandle;
 
+#[allow(unused_imports)] // only the fault tests inject faults
+pub use fake_api::Fault;
 pub use fake_api::{Call, FakeApi};
+use touchpoints::bot::HandlerError;
 use touchpoints::config::Settings;
 use touchpoints::i18n::I18n;
 
@@ -36,13 +39,42 @@ pub const fn user(id: i64, first_name: &'static str) -> User {
     }
 }
 
+/// How a test bot is built: its retry policy and its handler tree.
+#[derive(Clone)]
+pub struct Launch {
+    pub policy: touchpoints::bot::net::Policy,
+    pub tree: fn() -> UpdateHandler<HandlerError>,
+}
+
+impl Default for Launch {
+    /// The real handler tree; retry pauses of milliseconds instead of seconds.
+    fn default() -> Self {
+        Launch {
+            policy: fast_policy(),
+            tree: touchpoints::bot::schema,
+        }
+    }
+}
+
+/// The production policy with pauses short enough for tests.
+pub fn fast_policy() -> touchpoints::bot::net::Policy {
+    touchpoints::bot::net::Policy {
+        backoff: std::time::Duration::from_millis(10),
+        max_backoff: std::time::Duration::from_millis(50),
+        poll_backoff: std::time::Duration::from_millis(10),
+        max_poll_backoff: std::time::Duration::from_millis(50),
+        ..Default::default()
+    }
+}
+
 pub struct Bot {
     pub api: FakeApi,
     pub pool: SqlitePool,
     pub i18n: I18n,
     dir: tempfile::TempDir,
     settings: Settings,
-    running: Option<(ShutdownToken, JoinHandle<()>)>,
+    running: Option<(ShutdownToken, JoinHandle<Result<(), String>>)>,
+    launch: Launch,
     /// Every callback query sent, to check that each was answered exactly once.
     queries: std::sync::Mutex<Vec<String>>,
     next_update: AtomicI64,
@@ -52,6 +84,11 @@ pub struct Bot {
 impl Bot {
     /// Starts the bot with these authorized persons.
     pub async fn start(admins: &[i64]) -> Bot {
+        Bot::start_with(admins, Launch::default()).await
+    }
+
+    /// Starts the bot with these authorized persons, a retry policy and a handler tree.
+    pub async fn start_with(admins: &[i64], launch: Launch) -> Bot {
         let _ = env_logger::builder().is_test(true).try_init();
         let api = FakeApi::start().await;
         let dir = tempfile::tempdir().unwrap();
@@ -60,6 +97,8 @@ impl Bot {
             api_url: Some(api.url().parse().unwrap()),
             db: dir.path().join("touchpoints.db"),
             admins: admins.to_vec(),
+            invite_days: 7,
+            reminders: Default::default(),
         };
         let pool = touchpoints::db::connect(&settings.db).await.unwrap();
         let mut bot = Bot {
@@ -69,6 +108,7 @@ impl Bot {
             dir,
             settings,
             running: None,
+            launch,
             queries: Default::default(),
             next_update: AtomicI64::new(1),
             next_incoming_message: AtomicI64::new(1),
@@ -78,12 +118,18 @@ impl Bot {
     }
 
     async fn launch(&mut self) {
-        let (tg, app) = touchpoints::bot::prepare(&self.settings, self.pool.clone())
-            .await
-            .expect("bot starts");
-        let mut dispatcher = touchpoints::bot::dispatcher(tg, app);
+        let (tg, app) = touchpoints::bot::prepare_with(
+            &self.settings,
+            self.pool.clone(),
+            self.launch.policy.clone(),
+        )
+        .await
+        .expect("bot starts");
+        let tree = (self.launch.tree)();
+        let mut dispatcher = touchpoints::bot::dispatcher_for(tg.clone(), app, tree);
         let token = dispatcher.shutdown_token();
-        let handle = tokio::spawn(async move { dispatcher.dispatch().await });
+        let handle =
+            tokio::spawn(async move { touchpoints::bot::net::poll(&mut dispatcher, tg).await });
         self.running = Some((token, handle));
     }
 
@@ -100,8 +146,17 @@ impl Bot {
                     Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
                 }
             }
-            handle.await.unwrap();
+            handle.await.unwrap().expect("the bot stops cleanly");
         }
+    }
+
+    /// Waits for the bot to stop by itself (a fault it gives up on); returns why.
+    pub async fn stopped(&mut self) -> Result<(), String> {
+        let (_, handle) = self.running.take().expect("the bot runs");
+        tokio::time::timeout(std::time::Duration::from_secs(10), handle)
+            .await
+            .expect("the bot stops within 10 s")
+            .unwrap()
     }
 
     /// Stops and starts the bot again on the same database: a restart.
@@ -143,6 +198,41 @@ impl Bot {
                 .count();
             message["entities"] = json!([{ "type": "bot_command", "offset": 0, "length": len }]);
         }
+        self.api
+            .push_update(json!({ "update_id": self.update_id(), "message": message }));
+        cursor
+    }
+
+    /// The bot's handle and dependencies as a running bot has them (on the same database
+    /// and server), for calling a periodic job such as the reminders at a chosen time.
+    pub async fn handles(
+        &self,
+    ) -> (
+        touchpoints::bot::TgBot,
+        std::sync::Arc<touchpoints::bot::App>,
+    ) {
+        touchpoints::bot::prepare(&self.settings, self.pool.clone())
+            .await
+            .expect("bot starts")
+    }
+
+    /// The person sends a file (a document) with this name and content.
+    pub fn send_document(&self, u: User, file_name: &str, bytes: Vec<u8>) -> usize {
+        let cursor = self.api.cursor();
+        let n = self.next_incoming_message.fetch_add(1, Ordering::SeqCst);
+        let file_id = format!("upload{n}");
+        let size = bytes.len();
+        self.api.put_file(&file_id, bytes);
+        let message = json!({
+            "message_id": n,
+            "date": 1_764_000_000,
+            "chat": { "id": u.id, "type": "private", "first_name": u.first_name },
+            "from": Self::user_json(u),
+            "document": {
+                "file_id": file_id, "file_unique_id": format!("u{file_id}"),
+                "file_name": file_name, "file_size": size
+            },
+        });
         self.api
             .push_update(json!({ "update_id": self.update_id(), "message": message }));
         cursor
@@ -194,6 +284,14 @@ impl Bot {
     pub async fn click(&self, u: User, label: &str) -> Call {
         let (cursor, q) = self.press_label(u, label);
         self.answer(cursor, &q).await
+    }
+
+    /// [`Self::press`], for a press whose answer may never come (the bot is killed while
+    /// handling it): [`Self::finish`] does not expect it answered.
+    pub fn press_untracked(&self, u: User, message_id: i64, data: &str) -> (usize, String) {
+        let r = self.press(u, message_id, data);
+        self.queries.lock().unwrap().retain(|q| *q != r.1);
+        r
     }
 
     /// Presses a button by its label without waiting; returns the cursor and query id.

@@ -43,6 +43,16 @@ pub async fn invite(
     let mut tx = db::begin_write(&app.pool).await?;
     let (div, created) = db::divisions::get_or_create(&mut tx, &name, actor.id).await?;
     tx.commit().await?;
+    if div.retired {
+        let text = tr!(
+            app.i18n,
+            lang,
+            "invite-division-retired",
+            division = esc(&div.name)
+        );
+        ui::send(&bot, msg.chat.id, text).await?;
+        return Ok(());
+    }
     let now = Utc::now();
     let inv = db::invites::create(
         &app.pool,

@@ -1,12 +1,16 @@
 //! The conversations, one file per flow.
 
+pub mod admin;
 pub mod card;
 pub mod invite;
 pub mod list;
 pub mod my;
+pub mod registry;
+pub mod remind;
 pub mod report;
 pub mod review;
 pub mod start;
+pub mod stats;
 
 use std::sync::Arc;
 
@@ -112,11 +116,14 @@ async fn route(
         CallbackData::History(id) => review::history_pressed(bot, q, app, actor, id).await,
         CallbackData::ListFormat(f) => list::format_pressed(bot, q, app, actor, f).await,
         CallbackData::List(f, scope) => list::scope_pressed(bot, q, app, actor, f, scope).await,
+        CallbackData::Admin(a) => admin::on_button(bot, q, app, actor, dialogue, a).await,
+        CallbackData::Current(round) => remind::current_pressed(bot, q, app, actor, round).await,
+        CallbackData::ReportChanges => remind::changes_pressed(bot, q, app, actor).await,
         data => match dialogue.get().await? {
             Some(State::Report(draft)) => {
                 report::on_button(bot, q, app, actor, dialogue, draft, data).await
             }
-            Some(State::RejectReason { card, .. })
+            Some(State::RejectReason { card, .. } | State::AdminText { card, .. })
                 if data == CallbackData::Cancel
                     && card.is_some()
                     && card == q.regular_message().map(|m| m.id.0) =>

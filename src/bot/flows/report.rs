@@ -349,11 +349,7 @@ async fn prompt(ctx: &Ctx<'_>, mut d: Draft) -> HandlerResult {
 /// Redraws the current card in place (a page turned, a need toggled).
 async fn redraw(ctx: &Ctx<'_>, d: &Draft, card: MessageId) -> HandlerResult {
     let (text, kb) = screen(ctx, d).await?;
-    ctx.bot
-        .edit_message_text(ctx.chat, card, text)
-        .parse_mode(teloxide::types::ParseMode::Html)
-        .reply_markup(kb)
-        .await?;
+    ui::edit_kb(ctx.bot, ctx.chat, card, text, kb).await?;
     ctx.save(d).await
 }
 

@@ -190,7 +190,7 @@ async fn finish(bot: &TgBot, app: &App, request_id: i64, decider: &Actor) -> Han
             .edit_message_text(ChatId(chat), MessageId(msg), ui::fit(text))
             .parse_mode(ParseMode::Html)
             .await;
-        if let Err(e) = res {
+        if let Err(e) = ui::quiet_edit(res) {
             log::warn!("updating card of request {request_id} in chat {chat}: {e}");
         }
     }

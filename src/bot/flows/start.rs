@@ -125,12 +125,23 @@ async fn redeem(
         Some(user) => app.actor(user).await?,
         None => actor,
     };
-    let welcome = tr!(
-        app.i18n,
-        lang,
-        "invite-welcome",
-        division = division.clone()
-    );
+    let welcome = match redeemed.role {
+        Role::Head => tr!(
+            app.i18n,
+            lang,
+            "invite-welcome",
+            division = division.clone()
+        ),
+        role => tr!(
+            app.i18n,
+            lang,
+            "invite-welcome-role",
+            role = super::admin::role_name(&app, lang, role)
+        ),
+    };
+    if redeemed.role == Role::Admin {
+        super::admin::refresh_menu(&bot, &app, actor.id, Role::Admin).await;
+    }
     ui::send(
         &bot,
         msg.chat.id,
@@ -142,14 +153,24 @@ async fn redeem(
         Some(p) => p.lang,
         None => Lang::Ru,
     };
-    let note = tr!(
-        app.i18n,
-        inviter_lang,
-        "invite-accepted",
-        name = esc(&actor.name),
-        id = actor.id,
-        division = division
-    );
+    let note = match redeemed.role {
+        Role::Head => tr!(
+            app.i18n,
+            inviter_lang,
+            "invite-accepted",
+            name = esc(&actor.name),
+            id = actor.id,
+            division = division
+        ),
+        role => tr!(
+            app.i18n,
+            inviter_lang,
+            "invite-accepted-role",
+            name = esc(&actor.name),
+            id = actor.id,
+            role = super::admin::role_name(&app, inviter_lang, role)
+        ),
+    };
     if let Err(e) = ui::send(&bot, ChatId(redeemed.invited_by), note).await {
         log::warn!("could not tell inviter {}: {e}", redeemed.invited_by);
     }

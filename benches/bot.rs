@@ -1,0 +1,507 @@
+//! How fast the bot answers a dialogue step, and how much memory it holds with many
+//! dialogues open (issue 7) — next to a minimal teloxide echo bot as the floor.
+//!
+//! Run: `cargo bench --bench bot` (a plain binary, `harness = false`; figures printed as
+//! Markdown). Each bot runs as a process of its own (release build) against the fake Bot
+//! API of the tests (`tests/common/fake_api.rs`, which checks every request against the
+//! Bot API description) served from this process over HTTP on 127.0.0.1:
+//!
+//! - **touchpoints**: the built `touchpoints` binary on a fresh SQLite file (WAL), with a
+//!   division, a Registry function, one authorized person and 1,000 division heads. A
+//!   dialogue is `/new` to a sent report: `/new`, direction, function, kind, the point
+//!   (typed), a need (toggled), `Готово`, no features, clients, `Отправить` — 10 steps, the
+//!   last one writing the report and sending its card to the authorized person.
+//! - **echo** (the floor): this program started with `--echo <url>`: teloxide's dispatcher
+//!   with one handler that echoes a text with one button and answers a press. A step is
+//!   a text or a press, alternately.
+//!
+//! A step's latency is from the moment the update is queued at the fake server to the
+//! moment the bot's answer is recorded there (for a text: the next message with buttons;
+//! for a press: the `answerCallbackQuery`), so it includes the long-poll pick-up. Steps
+//! per second: all steps of all users over the wall time of the run. Users run their
+//! dialogues concurrently (1, then 20 users); each user's steps are sequential, as a
+//! person's are.
+//!
+//! Memory: `VmRSS` and `VmHWM` of the bot's process from `/proc/<pid>/status`: idle after
+//! start, and after 1,000 heads have each opened a dialogue (`/new`, then a direction: a
+//! stored draft and a live per-chat worker in the dispatcher each).
+
+#[path = "../tests/common/fake_api.rs"]
+#[allow(dead_code)]
+mod fake_api;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fake_api::FakeApi;
+use serde_json::{json, Value};
+
+const ADMIN: i64 = 100;
+const HEADS: i64 = 1_000;
+const FIRST_HEAD: i64 = 10_000;
+
+// ---------------------------------------------------------------------------------------
+// The people, as the fake server sees them.
+
+struct Client {
+    api: FakeApi,
+    /// Update ids are taken and queued under one lock: Telegram's ids grow in queue order,
+    /// and the fake server confirms updates by the offset.
+    next_update: std::sync::Mutex<i64>,
+    next_message: AtomicI64,
+}
+
+impl Client {
+    fn new(api: FakeApi) -> Arc<Client> {
+        Arc::new(Client {
+            api,
+            next_update: std::sync::Mutex::new(1),
+            next_message: AtomicI64::new(1),
+        })
+    }
+
+    /// Queues the update `make(id)` with the next update id; returns the id.
+    fn push(&self, make: impl FnOnce(i64) -> Value) -> i64 {
+        let mut next = self.next_update.lock().unwrap();
+        let id = *next;
+        *next += 1;
+        self.api.push_update(make(id));
+        id
+    }
+
+    fn user(id: i64) -> Value {
+        json!({ "id": id, "is_bot": false, "first_name": format!("Head {id}"), "language_code": "ru" })
+    }
+
+    /// The person types `text`; returns when the bot's next message with buttons arrives.
+    async fn say(&self, chat: i64, text: &str) -> Duration {
+        let cursor = self.api.cursor();
+        let t = Instant::now();
+        self.say_only(chat, text);
+        self.api
+            .wait_for(cursor, "a card", |c| {
+                c.method == "sendMessage"
+                    && c.chat_id() == Some(chat)
+                    && c.params.get("reply_markup").is_some()
+            })
+            .await;
+        t.elapsed()
+    }
+
+    /// Queues the person's text message.
+    fn say_only(&self, chat: i64, text: &str) {
+        let mut message = json!({
+            "message_id": self.next_message.fetch_add(1, Ordering::Relaxed),
+            "date": 1_764_000_000,
+            "chat": { "id": chat, "type": "private", "first_name": "Head" },
+            "from": Self::user(chat),
+            "text": text,
+        });
+        if text.starts_with('/') {
+            let len = text.split_whitespace().next().unwrap_or("").len();
+            message["entities"] = json!([{ "type": "bot_command", "offset": 0, "length": len }]);
+        }
+        self.push(|id| json!({ "update_id": id, "message": message }));
+    }
+
+    /// The person presses the button whose label contains `label` on the newest message in
+    /// the chat; returns when the press is answered.
+    async fn press(&self, chat: i64, label: &str) -> Duration {
+        let (_, m) = self.api.newest(chat).expect("a message to press on");
+        let data = m["reply_markup"]["inline_keyboard"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row.as_array().into_iter().flatten())
+            .find(|b| b["text"].as_str().unwrap_or("").contains(label))
+            .unwrap_or_else(|| panic!("no button {label:?} in {m}"))["callback_data"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let cursor = self.api.cursor();
+        let t = Instant::now();
+        let update = self.push(|id| {
+            json!({
+                "update_id": id,
+                "callback_query": {
+                    "id": format!("q{id}"),
+                    "from": Self::user(chat),
+                    "chat_instance": "ci",
+                    "message": m,
+                    "data": data,
+                }
+            })
+        });
+        let query = format!("q{update}");
+        self.api
+            .wait_for(cursor, &format!("the answer to {label} in {chat}"), |c| {
+                c.method == "answerCallbackQuery" && c.params["callback_query_id"] == query.as_str()
+            })
+            .await;
+        t.elapsed()
+    }
+}
+
+/// One report, from `/new` to `Отправить`: 10 steps, their latencies.
+async fn dialogue(c: &Client, head: i64) -> Vec<Duration> {
+    // Each report names a point of its own (3.7 refuses a second report of the same one).
+    static POINTS: AtomicI64 = AtomicI64::new(0);
+    let n = POINTS.fetch_add(1, Ordering::Relaxed);
+    let mut t = Vec::with_capacity(10);
+    t.push(c.say(head, "/new").await);
+    t.push(c.press(head, "Рассмотрение обращений и запросов").await);
+    t.push(c.press(head, "Ф-012").await);
+    t.push(c.press(head, "Официальные сайты").await);
+    t.push(
+        c.say(head, &format!("https://lenobl.ru/bench/{head}/{n}"))
+            .await,
+    );
+    t.push(c.press(head, "Получение информации").await);
+    t.push(c.press(head, "Готово").await);
+    t.push(c.press(head, "Нет особенностей").await);
+    t.push(c.press(head, "внешние").await);
+    t.push(c.press(head, "Отправить").await);
+    t
+}
+
+/// The echo bot's steps: a text, then a press on its answer; `steps` in all.
+async fn echo_steps(c: &Client, user: i64, steps: usize) -> Vec<Duration> {
+    let mut t = Vec::with_capacity(steps);
+    for i in 0..steps {
+        if i % 2 == 0 {
+            t.push(c.say(user, &format!("echo {i}")).await);
+        } else {
+            t.push(c.press(user, "again").await);
+        }
+    }
+    t
+}
+
+struct Run {
+    users: usize,
+    steps: usize,
+    wall: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Run {
+    fn row(&mut self, bot: &str) -> String {
+        self.latencies.sort();
+        let q = |p: f64| {
+            let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+            self.latencies[i].as_secs_f64() * 1e3
+        };
+        format!(
+            "| {bot} | {} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms |",
+            self.users,
+            self.steps,
+            self.steps as f64 / self.wall.as_secs_f64(),
+            q(0.5),
+            q(0.99),
+            q(1.0),
+        )
+    }
+}
+
+/// `users` users at once, each doing `per_user` rounds of `f`.
+async fn run<F, Fut>(client: &Arc<Client>, users: usize, f: F) -> Run
+where
+    F: Fn(Arc<Client>, i64) -> Fut,
+    Fut: std::future::Future<Output = Vec<Duration>> + Send + 'static,
+{
+    let t = Instant::now();
+    let tasks: Vec<_> = (0..users as i64)
+        .map(|u| tokio::spawn(f(client.clone(), FIRST_HEAD + u)))
+        .collect();
+    let mut latencies = vec![];
+    for task in tasks {
+        latencies.extend(task.await.expect("a user's run"));
+    }
+    Run {
+        users,
+        steps: latencies.len(),
+        wall: t.elapsed(),
+        latencies,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The processes.
+
+/// A `kB` field of /proc/<pid>/status, in KiB.
+fn status_kb(pid: u32, field: &str) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn mib(kb: u64) -> String {
+    format!("{:.1} MiB", kb as f64 / 1024.0)
+}
+
+/// Waits until the bot answers: a stranger's `/help` (touchpoints) or a text (echo).
+async fn ready(client: &Client) {
+    const STRANGER: i64 = 1;
+    let cursor = client.api.cursor();
+    client.say_only(STRANGER, "/help");
+    client
+        .api
+        .wait_for(cursor, "the bot's first answer", |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(STRANGER)
+        })
+        .await;
+}
+
+/// A bot's process; killed if the benchmark fails half-way.
+struct Proc(Child);
+
+impl Proc {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Stops a bot as systemd would (SIGTERM) and waits for it.
+fn stop(mut child: Proc) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.0.wait();
+}
+
+async fn prepare_database(path: &std::path::Path) {
+    use touchpoints::db;
+    use touchpoints::domain::{Direction, Lang, Role};
+    let pool = db::connect(path).await.expect("database");
+    let mut tx = pool.begin().await.unwrap();
+    let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел по работе с обращениями", ADMIN)
+        .await
+        .unwrap();
+    db::functions::add(
+        &mut tx,
+        db::functions::NewFunction {
+            code: Some("Ф-012"),
+            name: "Рассмотрение обращений граждан",
+            is_service: false,
+            direction: Direction::Appeals,
+            division_id: d.id,
+            in_registry: true,
+        },
+        ADMIN,
+    )
+    .await
+    .unwrap();
+    for h in 0..HEADS {
+        let id = FIRST_HEAD + h;
+        db::people::assign(
+            &mut tx,
+            id,
+            &format!("Head {id}"),
+            Role::Head,
+            Some(d.id),
+            Lang::Ru,
+            Some(ADMIN),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    pool.close().await;
+}
+
+fn spawn_touchpoints(api: &FakeApi, db: &std::path::Path) -> Proc {
+    Proc(
+        Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+            .env(
+                "TELOXIDE_TOKEN",
+                "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-Q",
+            )
+            .env("TELOXIDE_API_URL", api.url())
+            .env("TOUCHPOINTS_DB", db)
+            .env("TOUCHPOINTS_ADMINS", ADMIN.to_string())
+            .env(
+                "RUST_LOG",
+                std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the touchpoints binary"),
+    )
+}
+
+fn spawn_echo(api: &FakeApi) -> Proc {
+    Proc(
+        Command::new(std::env::current_exe().expect("this program"))
+            .args(["--echo", &api.url()])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the echo bot"),
+    )
+}
+
+/// The floor: teloxide's dispatcher, one handler, no database.
+async fn echo_bot(url: &str) {
+    use teloxide::prelude::*;
+    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+    let bot = Bot::new("7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-Q")
+        .set_api_url(url.parse().expect("url"));
+    let handler = dptree::entry()
+        .branch(
+            Update::filter_message().endpoint(|bot: Bot, m: Message| async move {
+                let kb =
+                    InlineKeyboardMarkup::new([[InlineKeyboardButton::callback("again", "again")]]);
+                bot.send_message(m.chat.id, m.text().unwrap_or("?"))
+                    .reply_markup(kb)
+                    .await?;
+                Ok::<(), teloxide::RequestError>(())
+            }),
+        )
+        .branch(Update::filter_callback_query().endpoint(
+            |bot: Bot, q: CallbackQuery| async move {
+                bot.answer_callback_query(q.id).await?;
+                Ok::<(), teloxide::RequestError>(())
+            },
+        ));
+    Dispatcher::builder(bot, handler)
+        .enable_ctrlc_handler()
+        .build()
+        .dispatch()
+        .await;
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    if let Some(i) = args.iter().position(|a| a == "--echo") {
+        let url = args.get(i + 1).cloned().unwrap_or_default();
+        // SIGTERM ends it: the default action, nothing to finish.
+        rt.block_on(echo_bot(&url));
+        return;
+    }
+    rt.block_on(bench());
+}
+
+async fn bench() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("bench.db");
+    prepare_database(&db).await;
+
+    println!("| bot | users at once | steps | steps/s | p50 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|");
+
+    // touchpoints: 1 user × 30 dialogues; 20 users × 10 dialogues.
+    for (users, rounds) in [(1usize, 30usize), (20, 10)] {
+        let api = FakeApi::start().await;
+        let child = spawn_touchpoints(&api, &db);
+        let client = Client::new(api);
+        ready(&client).await;
+        // Warm up: one dialogue each.
+        run(&client, users, |c, u| async move { dialogue(&c, u).await }).await;
+        let mut r = run(&client, users, move |c, u| async move {
+            let mut t = vec![];
+            for _ in 0..rounds {
+                t.extend(dialogue(&c, u).await);
+            }
+            t
+        })
+        .await;
+        println!("{}", r.row("touchpoints"));
+        stop(child);
+    }
+    // The echo floor: the same numbers of steps.
+    for (users, steps) in [(1usize, 300usize), (20, 100)] {
+        let api = FakeApi::start().await;
+        let child = spawn_echo(&api);
+        let client = Client::new(api);
+        ready(&client).await;
+        run(
+            &client,
+            users,
+            |c, u| async move { echo_steps(&c, u, 10).await },
+        )
+        .await;
+        let mut r = run(&client, users, move |c, u| async move {
+            echo_steps(&c, u, steps).await
+        })
+        .await;
+        println!("{}", r.row("echo (teloxide floor)"));
+        stop(child);
+    }
+
+    // Memory with 1,000 open dialogues, in a fresh touchpoints process.
+    println!();
+    println!("| bot | state | VmRSS | VmHWM |");
+    println!("|---|---|---|---|");
+    let api = FakeApi::start().await;
+    let child = spawn_touchpoints(&api, &db);
+    let client = Client::new(api);
+    ready(&client).await;
+    let pid = child.id();
+    println!(
+        "| touchpoints | idle after start | {} | {} |",
+        mib(status_kb(pid, "VmRSS")),
+        mib(status_kb(pid, "VmHWM"))
+    );
+    let batch = 50;
+    for first in (0..HEADS).step_by(batch) {
+        let tasks: Vec<_> = (first..(first + batch as i64).min(HEADS))
+            .map(|h| {
+                let c = client.clone();
+                tokio::spawn(async move {
+                    let head = FIRST_HEAD + h;
+                    c.say(head, "/new").await;
+                    c.press(head, "Рассмотрение обращений и запросов").await;
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("opening a dialogue");
+        }
+    }
+    let open: i64 = {
+        let pool = touchpoints::db::connect(&db).await.expect("database");
+        let n = sqlx::query_scalar("SELECT count(*) FROM dialogues")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or(0);
+        pool.close().await;
+        n
+    };
+    println!(
+        "| touchpoints | {open} open dialogues | {} | {} |",
+        mib(status_kb(pid, "VmRSS")),
+        mib(status_kb(pid, "VmHWM"))
+    );
+    stop(child);
+    let api = FakeApi::start().await;
+    let child = spawn_echo(&api);
+    ready(&Client::new(api)).await;
+    println!(
+        "| echo (teloxide floor) | idle after start | {} | {} |",
+        mib(status_kb(child.id(), "VmRSS")),
+        mib(status_kb(child.id(), "VmHWM"))
+    );
+    stop(child);
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    println!();
+    println!(
+        "database after the runs: {:.1} MiB (without its WAL)",
+        size as f64 / 1_048_576.0
+    );
+}
