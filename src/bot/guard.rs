@@ -38,7 +38,7 @@ pub fn guarded(tree: UpdateHandler<HandlerError>) -> UpdateHandler<HandlerError>
     catch.chain(tree)
 }
 
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
+pub fn panic_message(panic: &(dyn Any + Send)) -> &str {
     panic
         .downcast_ref::<&str>()
         .copied()

@@ -36,6 +36,10 @@ pub struct Policy {
     /// How many 409 Conflicts from `getUpdates` in a row (another process polls with the
     /// same token) make the bot stop with an error.
     pub conflicts: u32,
+    /// At most this many messages are sent per second, all chats together (Telegram
+    /// allows about 30): a broadcast — cards to every authorized person, a round of
+    /// reminders — is paced instead of meeting 429s. 0 turns pacing off (tests).
+    pub messages_per_second: u32,
 }
 
 impl Default for Policy {
@@ -49,6 +53,7 @@ impl Default for Policy {
             poll_backoff: Duration::from_secs(1),
             max_poll_backoff: Duration::from_secs(64),
             conflicts: 10,
+            messages_per_second: 30,
         }
     }
 }
@@ -63,6 +68,49 @@ impl Policy {
     pub fn poll_backoff(&self, n: u32) -> Duration {
         grow(self.poll_backoff, self.max_poll_backoff, n)
     }
+}
+
+/// Spaces sends evenly so that no more than a given number go out in a second.
+#[derive(Debug)]
+pub struct Pacer {
+    gap: Duration,
+    next: std::sync::Mutex<tokio::time::Instant>,
+}
+
+impl Pacer {
+    pub fn new(per_second: u32) -> Self {
+        Pacer {
+            gap: if per_second == 0 {
+                Duration::ZERO
+            } else {
+                Duration::from_secs(1) / per_second
+            },
+            next: std::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    /// Waits for this send's turn.
+    pub async fn wait(&self) {
+        if self.gap.is_zero() {
+            return;
+        }
+        let now = tokio::time::Instant::now();
+        let at = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let at = (*next).max(now);
+            *next = at + self.gap;
+            at
+        };
+        if at > now {
+            tokio::time::sleep_until(at).await;
+        }
+    }
+}
+
+/// Whether a method sends a message (what Telegram's per-second limits count).
+fn is_send(method: &str) -> bool {
+    let m = method.to_ascii_lowercase();
+    m.starts_with("send") || m.starts_with("copy") || m.starts_with("forward")
 }
 
 fn grow(first: Duration, max: Duration, n: u32) -> Duration {
@@ -131,13 +179,20 @@ pub fn is_harmless_edit_error(e: &RequestError) -> bool {
 }
 
 /// Sends a request, retrying as the policy says.
-async fn send_with_retries<R>(req: R, policy: Arc<Policy>) -> Result<Output<R>, RequestError>
+async fn send_with_retries<R>(
+    req: R,
+    policy: Arc<Policy>,
+    pacer: Arc<Pacer>,
+) -> Result<Output<R>, RequestError>
 where
     R: Request<Err = RequestError>,
 {
     let method = <R::Payload as Payload>::NAME;
     let (mut failures, mut limited) = (0u32, 0u32);
     loop {
+        if is_send(method) {
+            pacer.wait().await;
+        }
         let err = match req.send_ref().await {
             Ok(out) => {
                 if failures + limited > 0 {
@@ -191,6 +246,7 @@ where
 pub struct Retrying<R> {
     inner: R,
     policy: Arc<Policy>,
+    pacer: Arc<Pacer>,
 }
 
 impl<R: HasPayload> HasPayload for Retrying<R> {
@@ -230,11 +286,15 @@ where
     type SendRef = BoxFuture<'static, Result<Output<R>, RequestError>>;
 
     fn send(self) -> Self::Send {
-        Box::pin(send_with_retries(self.inner, self.policy))
+        Box::pin(send_with_retries(self.inner, self.policy, self.pacer))
     }
 
     fn send_ref(&self) -> Self::SendRef {
-        Box::pin(send_with_retries(self.inner.clone(), self.policy.clone()))
+        Box::pin(send_with_retries(
+            self.inner.clone(),
+            self.policy.clone(),
+            self.pacer.clone(),
+        ))
     }
 }
 
@@ -256,6 +316,8 @@ where
 pub struct Retry {
     bot: Bot,
     policy: Arc<Policy>,
+    /// Shared by every request of this bot.
+    pacer: Arc<Pacer>,
 }
 
 /// Without the bot: teloxide's `Bot` shows its token in `Debug`.
@@ -271,6 +333,7 @@ impl Retry {
     pub fn new(bot: Bot, policy: Policy) -> Self {
         Retry {
             bot,
+            pacer: Arc::new(Pacer::new(policy.messages_per_second)),
             policy: Arc::new(policy),
         }
     }
@@ -287,6 +350,7 @@ impl Retry {
         Retrying {
             inner,
             policy: self.policy.clone(),
+            pacer: self.pacer.clone(),
         }
     }
 }
@@ -640,6 +704,33 @@ pub async fn webhook(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_spaces_sends_evenly() {
+        let pacer = Pacer::new(30);
+        let start = tokio::time::Instant::now();
+        for _ in 0..31 {
+            pacer.wait().await;
+        }
+        // 31 sends at 30 a second: the last goes out one second after the first.
+        assert_eq!(tokio::time::Instant::now() - start, Duration::from_secs(1));
+        let off = Pacer::new(0);
+        let t = tokio::time::Instant::now();
+        for _ in 0..100 {
+            off.wait().await;
+        }
+        assert_eq!(tokio::time::Instant::now(), t);
+    }
+
+    #[test]
+    fn only_sends_are_paced() {
+        assert!(is_send("SendMessage"));
+        assert!(is_send("sendDocument"));
+        assert!(is_send("CopyMessage"));
+        assert!(!is_send("EditMessageText"));
+        assert!(!is_send("AnswerCallbackQuery"));
+        assert!(!is_send("GetUpdates"));
+    }
 
     #[test]
     fn pauses_double_up_to_their_cap() {

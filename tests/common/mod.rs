@@ -63,6 +63,7 @@ pub fn fast_policy() -> touchpoints::bot::net::Policy {
         max_backoff: std::time::Duration::from_millis(50),
         poll_backoff: std::time::Duration::from_millis(10),
         max_poll_backoff: std::time::Duration::from_millis(50),
+        messages_per_second: 0,
         ..Default::default()
     }
 }

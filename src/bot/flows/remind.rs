@@ -106,8 +106,16 @@ pub async fn run(bot: TgBot, app: Arc<App>) {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
-        if let Err(e) = tick(&bot, &app, Utc::now()).await {
-            log::error!("reminders: {e}");
+        // A defect in one round must not stop reminders for good: a panic is logged and
+        // the next minute tries again (what was recorded stays recorded).
+        let round = std::panic::AssertUnwindSafe(tick(&bot, &app, Utc::now()));
+        match futures::FutureExt::catch_unwind(round).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::error!("reminders: {e}"),
+            Err(panic) => log::error!(
+                "reminders: a round panicked: {}",
+                crate::bot::guard::panic_message(&*panic)
+            ),
         }
     }
 }
