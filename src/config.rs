@@ -137,6 +137,17 @@ pub struct Settings {
     /// When the division heads are reminded to check their rows (5.2).
     #[command(flatten)]
     pub reminders: ReminderSettings,
+
+    /// At most this many messages sent per second over all chats (Telegram allows about
+    /// 30); 0 turns pacing off (benchmarks of the bot's own speed).
+    #[arg(
+        long = "sends-per-second",
+        env = "TOUCHPOINTS_SENDS_PER_SECOND",
+        default_value_t = 30,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=1000)
+    )]
+    pub sends_per_second: u32,
 }
 
 /// The reminders' schedule (5.2): monthly by default, in the administration's time zone,
@@ -410,6 +421,7 @@ mod tests {
             admins: vec![],
             invite_days: 7,
             reminders: Default::default(),
+            sends_per_second: 30,
         };
         assert!(s.require_token().unwrap_err().contains("TELOXIDE_TOKEN"));
         let s = Settings {

@@ -188,7 +188,11 @@ pub fn schema() -> UpdateHandler<HandlerError> {
 /// Builds the bot from the settings and asks the server who it is (which also checks the
 /// token). Errors are one readable line; the token is never part of them.
 pub async fn prepare(settings: &Settings, pool: SqlitePool) -> Result<(TgBot, Arc<App>), String> {
-    prepare_with(settings, pool, net::Policy::default()).await
+    let policy = net::Policy {
+        messages_per_second: settings.sends_per_second,
+        ..Default::default()
+    };
+    prepare_with(settings, pool, policy).await
 }
 
 /// [`prepare`] with a retry policy of one's own (tests shorten its pauses).

@@ -100,6 +100,7 @@ impl Bot {
             admins: admins.to_vec(),
             invite_days: 7,
             reminders: Default::default(),
+            sends_per_second: 0,
         };
         let pool = touchpoints::db::connect(&settings.db).await.unwrap();
         let mut bot = Bot {
