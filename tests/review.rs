@@ -289,8 +289,24 @@ async fn a_withdrawn_report_cannot_be_accepted() {
     report(&bot, HEAD, "https://lenobl.ru/w").await;
     let c = bot.send(HEAD, "/my");
     bot.reply(c, HEAD).await;
+    let anna_card = card_of(&bot, ADMIN);
+    let c = bot.api.cursor();
     bot.click(HEAD, "Отозвать").await;
-    let a = bot.click(ANNA, "Принять").await;
+    // The authorized persons' cards say so and lose their buttons.
+    bot.api
+        .wait_for(c, "Anna's card updated", |call| {
+            call.method == "editMessageText" && call.params["message_id"] == anna_card
+        })
+        .await;
+    let m = bot.api.message(ADMIN, anna_card).unwrap();
+    assert!(
+        m["text"].as_str().unwrap().contains("Отозван автором"),
+        "{m}"
+    );
+    assert!(m.get("reply_markup").is_none(), "{m}");
+    // A press on it all the same (an old client, a forged one) is refused.
+    let (c, q) = bot.press(ANNA, anna_card, "rv:a:1");
+    let a = bot.answer(c, &q).await;
     assert_eq!(
         a.params["text"],
         tr!(bot.i18n, Lang::Ru, "review-was-withdrawn", id = 1)

@@ -59,6 +59,7 @@ invite-unknown = There is no such invitation. Check the link or ask the authoriz
 invite-used = This invitation has already been used. Ask the authorized person for a new one.
 invite-expired = This invitation has expired. Ask the authorized person for a new one.
 invite-revoked = This invitation was revoked. Ask the authorized person.
+invite-already-member = You already have this access or a wider one: the invitation was not needed and stays unused. What you can do — /help.
 invite-already-admin = You are already an authorized person: you need no invitation, and it stays unused.
 
 ## Report commands
@@ -228,6 +229,7 @@ review-already = Report No. { $id } has already been decided: { $name }.
 review-was-withdrawn = Report No. { $id } was withdrawn by its author.
 review-incomplete = The report is incomplete and cannot be accepted. Reject it with a reason.
 review-duplicate = This touchpoint is already in the list (row No. { $row }). Reject the report with a reason.
+review-process-changed = The function (service) of this report has since left the Registry or passed to another division. Reject the report with a reason.
 review-row-gone = The row this report is about is no longer in the list. Reject the report with a reason.
 outcome-accepted = Your report No. { $id } has been accepted by the authorized person. The list is updated.
 outcome-rejected = Your report No. { $id } has been rejected by the authorized person.

@@ -85,6 +85,10 @@ pub enum Refused {
     Used,
     Expired,
     Revoked,
+    /// The person already has this role or a higher one: an invitation never lowers a
+    /// role (an authorized person opening a viewer's link stays an authorized person), and
+    /// the code stays unused for the one it was meant for.
+    AlreadyMember,
 }
 
 /// What redeeming a code did.
@@ -150,6 +154,26 @@ pub async fn redeem(
         return Ok(Err(Refused::Expired));
     }
     let role = Role::from_code(&role).unwrap_or(Role::Viewer);
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT role FROM people WHERE telegram_id = ?")
+            .bind(telegram_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let rank = |r: Role| match r {
+        Role::Admin => 3,
+        Role::Head => 2,
+        Role::Viewer => 1,
+        Role::Stranger => 0,
+    };
+    let current = current
+        .as_deref()
+        .and_then(Role::from_code)
+        .unwrap_or(Role::Stranger);
+    // A head may be invited as the head of another division (a move); nothing else that
+    // keeps or lowers a role is taken.
+    if rank(current) > rank(role) || (current == role && role != Role::Head) {
+        return Ok(Err(Refused::AlreadyMember));
+    }
     sqlx::query("UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_at IS NULL")
         .bind(telegram_id)
         .bind(ts(now))
@@ -340,6 +364,84 @@ mod tests {
             .unwrap();
         assert_eq!(again, Err(Refused::Used));
         assert_eq!(people::get(&pool, 51).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_invitation_never_lowers_a_role_but_moves_a_head() {
+        let (pool, _dir) = db().await;
+        let d = division(&pool).await;
+        let now = Utc::now();
+        let mut tx = pool.begin().await.unwrap();
+        people::assign(&mut tx, 70, "Админ", Role::Admin, None, Lang::Ru, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let viewer = create(&pool, None, Role::Viewer, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        let r = redeem(&pool, &viewer.code, 70, "Админ", Lang::Ru, now)
+            .await
+            .unwrap();
+        assert_eq!(r, Err(Refused::AlreadyMember));
+        assert_eq!(
+            people::get(&pool, 70).await.unwrap().unwrap().role,
+            Role::Admin
+        );
+        // The code is still there for the one it was meant for.
+        assert!(redeem(&pool, &viewer.code, 71, "Зритель", Lang::Ru, now)
+            .await
+            .unwrap()
+            .is_ok());
+        // A head invited as the head of another division moves there.
+        let mut tx = pool.begin().await.unwrap();
+        let (other, _) = divisions::get_or_create(&mut tx, "Другой", 1)
+            .await
+            .unwrap();
+        people::assign(&mut tx, 72, "Глава", Role::Head, Some(d), Lang::Ru, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let head = create(&pool, Some(other.id), Role::Head, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        assert!(redeem(&pool, &head.code, 72, "Глава", Lang::Ru, now)
+            .await
+            .unwrap()
+            .is_ok());
+        assert_eq!(
+            people::get(&pool, 72).await.unwrap().unwrap().division_id,
+            Some(other.id)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_demoted_authorized_persons_open_invitations_are_revoked() {
+        let (pool, _dir) = db().await;
+        let d = division(&pool).await;
+        let now = Utc::now();
+        let mut tx = pool.begin().await.unwrap();
+        people::assign(&mut tx, 80, "Бывший", Role::Admin, None, Lang::Ru, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let inv = create(&pool, None, Role::Admin, 80, now, Duration::days(7))
+            .await
+            .unwrap();
+        let other = create(&pool, Some(d), Role::Head, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        assert!(people::revoke(&mut tx, 80, 1).await.unwrap());
+        tx.commit().await.unwrap();
+        let r = redeem(&pool, &inv.code, 81, "Кто-то", Lang::Ru, now)
+            .await
+            .unwrap();
+        assert_eq!(r, Err(Refused::Revoked));
+        // Invitations of others are untouched.
+        assert!(redeem(&pool, &other.code, 82, "Глава", Lang::Ru, now)
+            .await
+            .unwrap()
+            .is_ok());
     }
 
     #[tokio::test]

@@ -201,6 +201,30 @@ pub async fn set_role(
     .bind(telegram_id)
     .execute(&mut **tx)
     .await?;
+    if old_role == Role::Admin.code() && role != Role::Admin {
+        // What an authorized person set in motion goes with their authority: their open
+        // invitations are revoked with them.
+        let revoked = sqlx::query(
+            "UPDATE invites SET revoked_at = ? WHERE created_by = ? AND used_at IS NULL
+                 AND revoked_at IS NULL",
+        )
+        .bind(ts(Utc::now()))
+        .bind(telegram_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if revoked > 0 {
+            audit::record(
+                tx,
+                Some(actor_id),
+                "invite.revoke",
+                "person",
+                Some(telegram_id),
+                serde_json::json!({ "reason": "creator lost the authorized person's role", "count": revoked }),
+            )
+            .await?;
+        }
+    }
     audit::record(
         tx,
         Some(actor_id),

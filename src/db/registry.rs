@@ -355,6 +355,21 @@ async fn write(
         } else {
             0
         };
+        // Column 2 of a row is its function's direction: the rows follow a change of it.
+        let redirected = if u.new.direction != u.old.direction {
+            sqlx::query(
+                "UPDATE touchpoints SET direction = ?, updated_at = ?
+                 WHERE function_id = ? AND status = 'active'",
+            )
+            .bind(u.new.direction.code())
+            .bind(&now_s)
+            .bind(u.old.function_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        } else {
+            0
+        };
         audit::record(
             tx,
             actor_id,
@@ -368,6 +383,7 @@ async fn write(
                 "to": { "name": u.new.name, "is_service": u.new.is_service,
                         "direction": u.new.direction.code(), "division_id": division },
                 "rows_moved": moved,
+                "rows_redirected": redirected,
                 "by": "registry",
             }),
         )
@@ -661,5 +677,19 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(row_division, committee);
+
+        // A change of direction: the rows follow it (column 2 of the list).
+        let mut moved = entry("Ф-1", "Один", "Комитет");
+        moved.direction = Direction::Internal;
+        let s = stage(&pool, Some(1), "c.csv", &[moved], now).await.unwrap();
+        apply(&pool, s.upload_id, Some(1), now)
+            .await
+            .unwrap()
+            .unwrap();
+        let row_direction: String = sqlx::query_scalar("SELECT direction FROM touchpoints")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(row_direction, "3.5.3");
     }
 }

@@ -25,6 +25,8 @@ pub enum Outcome {
     Incomplete(Vec<Invalid>),
     Duplicate(i64),
     RowGone,
+    /// The function left the Registry or passed to another division since the report.
+    ProcessChanged,
 }
 
 async fn mark(
@@ -77,6 +79,17 @@ pub async fn accept(pool: &SqlitePool, id: i64, admin: i64) -> Result<Outcome, s
         if let Err(problems) = data.validate() {
             tx.rollback().await?;
             return Ok(Outcome::Incomplete(problems));
+        }
+        // The Registry may have changed since the report (3.1, 5.1.1).
+        let function: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT division_id, removed_at FROM functions WHERE id = ?")
+                .bind(data.function_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let current = matches!(function, Some((division, None)) if division == r.division_id);
+        if !current {
+            tx.rollback().await?;
+            return Ok(Outcome::ProcessChanged);
         }
     }
     let applied = match (r.action, &r.payload, r.touchpoint_id) {
@@ -286,6 +299,27 @@ mod tests {
             reject(&pool, b, 1, "дубль").await.unwrap(),
             Outcome::Done { row_id: None }
         );
+    }
+
+    #[tokio::test]
+    async fn a_report_whose_function_left_the_registry_is_not_accepted() {
+        let (pool, _dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        let id = report(&pool, d, &sample(f, "gone.ru"), "k").await;
+        sqlx::query("UPDATE functions SET removed_at = '2026-11-28T00:00:00Z' WHERE id = ?")
+            .bind(f)
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(accept(&pool, id, 1).await.unwrap(), Outcome::ProcessChanged);
+        assert_eq!(
+            requests::get(&pool, id).await.unwrap().unwrap().status,
+            RequestStatus::Pending
+        );
+        assert!(touchpoints::list_active(&pool, Default::default())
+            .await
+            .unwrap()
+            .is_empty());
     }
 
     #[tokio::test]

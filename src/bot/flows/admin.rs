@@ -625,10 +625,9 @@ async fn change_role(
                 "{text}\n\n{}",
                 tr!(i, lang, "person-changed", role = described(lang))
             );
-            bot.edit_message_text(m.chat.id, m.id, ui::fit(text))
-                .parse_mode(teloxide::types::ParseMode::Html)
-                .reply_markup(kb)
-                .await?;
+            if let Err(e) = ui::edit_kb(bot, m.chat.id, m.id, text, kb).await {
+                log::warn!("redrawing a person's card: {e}");
+            }
         }
     }
     Ok(Answer::text(tr!(i, lang, "done")))

@@ -28,6 +28,7 @@ fn may_list(actor: &Actor) -> bool {
 async fn card(
     app: &App,
     lang: Lang,
+    own_division: Option<i64>,
     format: Format,
 ) -> Result<(String, InlineKeyboardMarkup), sqlx::Error> {
     let i = &app.i18n;
@@ -51,11 +52,10 @@ async fn card(
             CallbackData::List(format, ListScope::Direction(*d)).encode(),
         )]);
     }
-    for dv in db::divisions::list(&app.pool)
-        .await?
-        .into_iter()
-        .take(DIVISION_BUTTONS)
-    {
+    // The person's own division first, so a head always finds theirs.
+    let mut divisions = db::divisions::list(&app.pool).await?;
+    divisions.sort_by_key(|dv| Some(dv.id) != own_division);
+    for dv in divisions.into_iter().take(DIVISION_BUTTONS) {
         let label: String = tr!(i, lang, "list-division", division = dv.name)
             .chars()
             .take(60)
@@ -101,7 +101,7 @@ pub async fn list(
             }
         },
     };
-    let (text, kb) = card(&app, lang, format).await?;
+    let (text, kb) = card(&app, lang, actor.division_id, format).await?;
     ui::send_kb(&bot, msg.chat.id, text, kb).await?;
     Ok(())
 }
@@ -118,7 +118,7 @@ pub async fn format_pressed(
         return Ok(Answer::text(tr!(app.i18n, actor.lang, "button-stale")));
     }
     if let Some(m) = q.regular_message() {
-        let (text, kb) = card(app, actor.lang, format).await?;
+        let (text, kb) = card(app, actor.lang, actor.division_id, format).await?;
         if let Err(e) = bot
             .edit_message_text(m.chat.id, m.id, text)
             .parse_mode(ParseMode::Html)
@@ -166,19 +166,43 @@ pub async fn scope_pressed(
             None => return Ok(Answer::text(tr!(i, lang, "button-stale"))),
         },
     };
-    bot.answer_callback_query(q.id.clone())
+    if let Err(e) = bot
+        .answer_callback_query(q.id.clone())
         .text(tr!(i, lang, "list-making"))
-        .await?;
+        .await
+    {
+        log::warn!("answering a /list press: {e}");
+    }
+    let chat = q
+        .regular_message()
+        .map(|m| m.chat.id)
+        .unwrap_or(ChatId(actor.id));
+    // The query is answered: a failure from here on is told in chat.
+    if let Err(e) = make_and_send(bot, app, actor, chat, format, filter, division_name).await {
+        log::error!("making the list for user {}: {e}", actor.id);
+        ui::send(bot, chat, tr!(i, lang, "error-generic")).await?;
+    }
+    Ok(Answer::answered())
+}
+
+/// Makes the file and sends it.
+async fn make_and_send(
+    bot: &TgBot,
+    app: &App,
+    actor: &Actor,
+    chat: ChatId,
+    format: Format,
+    filter: Filter,
+    division_name: Option<String>,
+) -> HandlerResult {
+    let i = &app.i18n;
+    let lang = actor.lang;
     let rows = db::touchpoints::list_active(&app.pool, filter).await?;
     let today = chrono::Utc::now().date_naive();
     let meta = Meta::for_filter(today, filter.direction, division_name.as_deref());
     let count = rows.len();
     let bytes = tokio::task::spawn_blocking(move || export::render(format, &rows, &meta)).await??;
     let name = export::file_name(format, today);
-    let chat = q
-        .regular_message()
-        .map(|m| m.chat.id)
-        .unwrap_or(ChatId(actor.id));
     let caption = tr!(
         i,
         lang,
@@ -195,5 +219,5 @@ pub async fn scope_pressed(
         format.extension(),
         actor.id
     );
-    Ok(Answer::answered())
+    Ok(())
 }

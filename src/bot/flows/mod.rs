@@ -78,7 +78,8 @@ pub async fn on_callback(
     }
     let mut req = bot.answer_callback_query(q.id.clone());
     if let Some(t) = &answer.text {
-        req = req.text(t.clone());
+        // Telegram takes at most 200 characters here.
+        req = req.text(t.chars().take(200).collect::<String>());
     }
     if answer.alert {
         req = req.show_alert(true);
@@ -111,7 +112,7 @@ async fn route(
             .await?
             .map(Answer::text)
             .unwrap_or_else(Answer::none)),
-        CallbackData::Accept(id) => review::accept_pressed(bot, q, app, actor, id).await,
+        CallbackData::Accept(id) => review::accept_pressed(bot, q, app, actor, dialogue, id).await,
         CallbackData::Reject(id) => review::reject_pressed(bot, q, app, actor, dialogue, id).await,
         CallbackData::History(id) => review::history_pressed(bot, q, app, actor, id).await,
         CallbackData::ListFormat(f) => list::format_pressed(bot, q, app, actor, f).await,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::bot::callback::CallbackData;
 use crate::bot::ui::{self, esc};
@@ -21,6 +21,19 @@ pub async fn my(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> Handle
     let (text, kb) = page(&app, &actor, 0).await?;
     ui::send_kb(&bot, msg.chat.id, text, kb).await?;
     Ok(())
+}
+
+/// A long text cut for the list (the whole text is in the review card and the history).
+fn short(s: &str) -> String {
+    const MAX: usize = 200;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        s.chars()
+            .take(MAX - 1)
+            .chain(std::iter::once('…'))
+            .collect()
+    }
 }
 
 fn date(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -68,7 +81,7 @@ fn status_label(app: &App, lang: Lang, r: &Request) -> String {
             lang,
             "status-rejected",
             date = r.decided_at.map(date).unwrap_or_default(),
-            reason = esc(r.decision_note.as_deref().unwrap_or("—"))
+            reason = esc(&short(r.decision_note.as_deref().unwrap_or("—")))
         ),
         RequestStatus::Withdrawn => tr!(
             i,
@@ -143,14 +156,9 @@ async fn redraw(bot: &TgBot, q: &CallbackQuery, app: &App, actor: &Actor, p: u16
         return Ok(());
     };
     let (text, kb) = page(app, actor, p).await?;
-    let res = bot
-        .edit_message_text(m.chat.id, m.id, text)
-        .parse_mode(ParseMode::Html)
-        .reply_markup(kb)
-        .await;
-    if let Err(e) = res {
-        // Pressing the current page's own number changes nothing.
-        log::debug!("redrawing /my: {e}");
+    // Pressing the current page's own number changes nothing: that edit is quiet.
+    if let Err(e) = ui::edit_kb(bot, m.chat.id, m.id, text, kb).await {
+        log::warn!("redrawing /my: {e}");
     }
     Ok(())
 }
@@ -178,6 +186,10 @@ pub async fn withdraw(
     let lang = actor.lang;
     if db::requests::withdraw(&app.pool, id, actor.id).await? {
         log::info!("request {id} withdrawn by user {}", actor.id);
+        // The authorized persons' cards lose their buttons and say so.
+        if let Err(e) = super::review::update_cards(bot, app, id, &actor.name).await {
+            log::warn!("updating the cards of withdrawn request {id}: {e}");
+        }
         redraw(bot, q, app, actor, 0).await?;
         Ok(Some(tr!(app.i18n, lang, "withdrawn", id = id)))
     } else {

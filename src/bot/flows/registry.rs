@@ -144,9 +144,13 @@ pub async fn apply_pressed(
             }
         };
     log::info!("admin {} applied Registry upload {upload_id}", actor.id);
-    bot.answer_callback_query(q.id.clone())
+    if let Err(e) = bot
+        .answer_callback_query(q.id.clone())
         .text(tr!(i, lang, "done"))
-        .await?;
+        .await
+    {
+        log::warn!("answering the Registry apply: {e}");
+    }
     let p = &applied.plan;
     let summary = tr!(
         i,
@@ -159,7 +163,9 @@ pub async fn apply_pressed(
         divisions = p.new_divisions.len()
     );
     close_preview(bot, q, summary).await;
-    ask_heads(bot, app, p, &applied.divisions).await?;
+    if let Err(e) = ask_heads(bot, app, p, &applied.divisions).await {
+        log::error!("asking the heads after Registry upload {upload_id}: {e}");
+    }
     Ok(Answer::answered())
 }
 

@@ -1132,10 +1132,14 @@ async fn submit(
         }
     };
     log::info!("request {id} ({:?}) sent by user {}", d.mode, ctx.actor.id);
-    ctx.bot
+    if let Err(e) = ctx
+        .bot
         .answer_callback_query(q.id.clone())
         .text(tr!(i, lang, "sent-short", id = id))
-        .await?;
+        .await
+    {
+        log::warn!("answering the sending of request {id}: {e}");
+    }
     // The report is safe; what follows only informs. Its failures are logged, not
     // raised: the query is answered already.
     close_card(ctx, q, &tr!(i, lang, "sent-short", id = id)).await;

@@ -176,16 +176,20 @@ fn verdict(app: &App, lang: Lang, r: &Request, who: &str) -> String {
     }
 }
 
-/// After a decision: every copy of the card shows it and loses its buttons; the reporter
-/// is told. Failures are logged: the decision itself is already safe in the database.
-async fn finish(bot: &TgBot, app: &App, request_id: i64, decider: &Actor) -> HandlerResult {
+/// Every copy of a request's card shows where it now stands and loses its buttons.
+/// Returns the request as it now is.
+pub async fn update_cards(
+    bot: &TgBot,
+    app: &App,
+    request_id: i64,
+    who: &str,
+) -> Result<Option<Request>, HandlerError> {
     let Some(r) = db::requests::get(&app.pool, request_id).await? else {
-        return Ok(());
+        return Ok(None);
     };
-    let who = decider.name.clone();
     for (chat, msg, text) in db::review::cards(&app.pool, request_id).await? {
         let lang = lang_of(app, chat).await;
-        let text = format!("{text}\n\n{}", verdict(app, lang, &r, &who));
+        let text = format!("{text}\n\n{}", verdict(app, lang, &r, who));
         let res = bot
             .edit_message_text(ChatId(chat), MessageId(msg), ui::fit(text))
             .parse_mode(ParseMode::Html)
@@ -194,6 +198,15 @@ async fn finish(bot: &TgBot, app: &App, request_id: i64, decider: &Actor) -> Han
             log::warn!("updating card of request {request_id} in chat {chat}: {e}");
         }
     }
+    Ok(Some(r))
+}
+
+/// After a decision: every copy of the card shows it and loses its buttons; the reporter
+/// is told. Failures are logged: the decision itself is already safe in the database.
+async fn finish(bot: &TgBot, app: &App, request_id: i64, decider: &Actor) -> HandlerResult {
+    let Some(r) = update_cards(bot, app, request_id, &decider.name).await? else {
+        return Ok(());
+    };
     if matches!(r.status, RequestStatus::Accepted | RequestStatus::Rejected) {
         let lang = lang_of(app, r.reporter_id).await;
         let text = match r.status {
@@ -235,6 +248,7 @@ fn refusal(app: &App, lang: Lang, o: &Outcome, who: Option<String>) -> Answer {
         Outcome::Incomplete(_) => Answer::alert(tr!(i, lang, "review-incomplete")),
         Outcome::Duplicate(row) => Answer::alert(tr!(i, lang, "review-duplicate", row = *row)),
         Outcome::RowGone => Answer::alert(tr!(i, lang, "review-row-gone")),
+        Outcome::ProcessChanged => Answer::alert(tr!(i, lang, "review-process-changed")),
     }
 }
 
@@ -255,6 +269,7 @@ pub async fn accept_pressed(
     q: &CallbackQuery,
     app: &App,
     actor: &Actor,
+    dialogue: &BotDialogue,
     id: i64,
 ) -> Result<Answer, HandlerError> {
     let lang = actor.lang;
@@ -271,9 +286,19 @@ pub async fn accept_pressed(
         ));
     }
     log::info!("request {id} accepted by admin {}", actor.id);
-    bot.answer_callback_query(q.id.clone())
+    let answered = bot
+        .answer_callback_query(q.id.clone())
         .text(tr!(app.i18n, lang, "review-done-accepted", id = id))
-        .await?;
+        .await;
+    if let Err(e) = answered {
+        log::warn!("answering the acceptance of request {id}: {e}");
+    }
+    // A reason asked for this request before is no longer needed.
+    if let Ok(Some(State::RejectReason { request_id, .. })) = dialogue.get().await {
+        if request_id == id {
+            let _ = dialogue.exit().await;
+        }
+    }
     // The decision is safe; updating the cards only informs (failures are logged).
     if let Err(e) = finish(bot, app, id, actor).await {
         log::error!("after accepting request {id}: {e}");
@@ -376,7 +401,7 @@ pub async fn reject_reason(
             finish(&bot, &app, request_id, &actor).await?;
         }
         other => {
-            let who = decided_by(&app, &other).await;
+            let who = decided_by(&app, &other).await.map(|w| esc(&w));
             let text = refusal(&app, lang, &other, who).text.unwrap_or_default();
             ui::send(&bot, msg.chat.id, text).await?;
         }

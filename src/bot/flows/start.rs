@@ -107,6 +107,7 @@ async fn redeem(
             let text = match refused {
                 Refused::Unknown => tr!(app.i18n, lang, "invite-unknown"),
                 Refused::Used => tr!(app.i18n, lang, "invite-used"),
+                Refused::AlreadyMember => tr!(app.i18n, lang, "invite-already-member"),
                 Refused::Expired => tr!(app.i18n, lang, "invite-expired"),
                 Refused::Revoked => tr!(app.i18n, lang, "invite-revoked"),
             };
