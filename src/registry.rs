@@ -593,13 +593,25 @@ pub fn describe_plan(
         &p.new_divisions,
         |d| format!("• {}", esc(d)),
     );
-    out.push(String::new());
-    if p.is_empty() {
-        out.push(tr!(i, lang, "registry-nothing", count = p.unchanged));
+    let footer = if p.is_empty() {
+        tr!(i, lang, "registry-nothing", count = p.unchanged)
     } else {
-        out.push(tr!(i, lang, "registry-unchanged", count = p.unchanged));
+        tr!(i, lang, "registry-unchanged", count = p.unchanged)
+    };
+    // The question under the preview must survive Telegram's 4096: whole lines of the
+    // body are dropped from its end instead (each line is complete HTML).
+    const ROOM: usize = 3900;
+    let room = ROOM.saturating_sub(footer.chars().count() + 2);
+    let mut body = String::new();
+    for line in &out {
+        if body.chars().count() + line.chars().count() + 1 > room {
+            body.push_str("…\n");
+            break;
+        }
+        body.push_str(line);
+        body.push('\n');
     }
-    out.join("\n")
+    format!("{body}\n{footer}")
 }
 
 /// Why a file was refused, with every bad row (up to a limit) by line and reason.
@@ -927,6 +939,26 @@ mod tests {
             direction: Direction::Appeals,
             division: division.into(),
         }
+    }
+
+    #[test]
+    fn a_long_preview_keeps_its_question_within_telegrams_limit() {
+        let long = "Очень длинное наименование функции ".repeat(8);
+        let have: Vec<Existing> = (0..15)
+            .map(|n| existing(n, &format!("Ф-{n}"), &long, &long, false))
+            .collect();
+        let file: Vec<Entry> = (100..115)
+            .map(|n| entry(&format!("Ф-{n}"), &long, &format!("{long}{n}")))
+            .collect();
+        let p = plan(&file, &have, &[]);
+        let i = crate::i18n::I18n::load().unwrap();
+        let text = describe_plan(&i, Lang::Ru, "реестр.csv", file.len(), &p, &|s| {
+            s.to_string()
+        });
+        assert!(text.chars().count() <= 4096, "{}", text.chars().count());
+        let question = tr!(i, Lang::Ru, "registry-unchanged", count = 0);
+        assert!(text.ends_with(&question), "{text}");
+        assert!(text.contains('…'));
     }
 
     #[test]

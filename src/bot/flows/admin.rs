@@ -327,13 +327,18 @@ pub async fn on_text(
             }
         },
         AdminInput::RenameDivision(id) => {
-            let old = db::divisions::get(&app.pool, id).await?;
+            // Read inside the write transaction: the pool's other connections may all be
+            // waiting for this one's lock.
+            let old: Option<String> = sqlx::query_scalar("SELECT name FROM divisions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
             match db::divisions::rename(&mut tx, id, &name, actor.id).await? {
                 Ok(d) => tr!(
                     i,
                     lang,
                     "division-renamed",
-                    old = esc(&old.map(|o| o.name).unwrap_or_default()),
+                    old = esc(&old.unwrap_or_default()),
                     name = esc(&d.name)
                 ),
                 Err(RenameRefused::Taken(other)) => {
@@ -574,20 +579,34 @@ async fn change_role(
 ) -> Result<Answer, HandlerError> {
     let i = &app.i18n;
     let lang = actor.lang;
+    // Both checks are made inside the write transaction, so that a revocation or a
+    // retirement at the same moment cannot be undone by this press.
+    let mut tx = db::begin_write(&app.pool).await?;
     let division_name = match division {
-        Some(d) => match db::divisions::get(&app.pool, d).await? {
-            Some(d) if !d.retired => Some(d.name),
-            _ => return Ok(Answer::alert(tr!(i, lang, "division-gone"))),
-        },
+        Some(d) => {
+            let found: Option<(String, bool)> =
+                sqlx::query_as("SELECT name, retired FROM divisions WHERE id = ?")
+                    .bind(d)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match found {
+                Some((name, false)) => Some(name),
+                _ => return Ok(Answer::alert(tr!(i, lang, "division-gone"))),
+            }
+        }
         None => None,
     };
-    let known = db::people::get(&app.pool, id)
-        .await?
-        .is_some_and(|p| p.role != Role::Stranger);
-    if !known {
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT role FROM people WHERE telegram_id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if current
+        .as_deref()
+        .is_none_or(|r| r == Role::Stranger.code())
+    {
         return Ok(Answer::text(tr!(i, lang, "button-stale")));
     }
-    let mut tx = db::begin_write(&app.pool).await?;
     if !db::people::set_role(&mut tx, id, role, division, actor.id).await? {
         return Ok(Answer::text(tr!(i, lang, "button-stale")));
     }
