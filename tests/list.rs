@@ -170,3 +170,42 @@ async fn strangers_get_no_file_and_a_bad_format_is_named() {
     assert!(!bot.api.calls().iter().any(|c| c.method == "sendDocument"));
     bot.finish().await;
 }
+
+#[tokio::test]
+async fn many_divisions_are_paged_and_the_heads_own_comes_first() {
+    let bot = world().await;
+    let mut tx = bot.pool.begin().await.unwrap();
+    for n in 0..20 {
+        db::divisions::get_or_create(&mut tx, &format!("Комитет {n:02}"), ADMIN)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let c = bot.send(HEAD, "/list");
+    bot.reply(c, HEAD).await;
+    let first = bot.card_buttons(HEAD.id);
+    let divisions = |b: &[String]| {
+        b.iter()
+            .filter(|l| l.starts_with("Подразделение:"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(divisions(&first).len(), 12, "{first:?}");
+    assert_eq!(
+        divisions(&first)[0],
+        "Подразделение: Отдел по работе с обращениями"
+    );
+    assert!(first.contains(&"1 из 2".to_string()), "{first:?}");
+    bot.click(HEAD, "Вперёд").await;
+    let second = bot.card_buttons(HEAD.id);
+    assert_eq!(divisions(&second).len(), 9, "{second:?}");
+    assert!(
+        second.contains(&"● XLSX".to_string()),
+        "the format is kept: {second:?}"
+    );
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Комитет 19").await;
+    let doc = document(&bot, c, HEAD.id).await;
+    assert!(doc.text().contains("0 точек"), "{}", doc.text());
+    bot.finish().await;
+}

@@ -203,7 +203,8 @@ pub enum CallbackData {
     /// Show a row's history.
     History(i64),
     /// `/list`: choose the format.
-    ListFormat(Format),
+    /// `/list`: choose the format, or turn the page of divisions.
+    ListFormat(Format, u16),
     /// `/list`: make the file.
     List(Format, ListScope),
     /// The administration's buttons.
@@ -244,7 +245,8 @@ impl CallbackData {
             Accept(id) => format!("rv:a:{id}"),
             Reject(id) => format!("rv:r:{id}"),
             History(id) => format!("hi:{id}"),
-            ListFormat(f) => format!("lf:{}", f.extension()),
+            ListFormat(f, 0) => format!("lf:{}", f.extension()),
+            ListFormat(f, page) => format!("lf:{}:{page}", f.extension()),
             List(f, scope) => match scope {
                 ListScope::All => format!("ls:{}:a", f.extension()),
                 ListScope::Direction(d) => format!("ls:{}:d{}", f.extension(), d.index()),
@@ -302,7 +304,13 @@ impl CallbackData {
                 }
             }
             ("hi", _) => History(id()?),
-            ("lf", Some(a)) => ListFormat(Format::from_code(a).filter(|f| f.extension() == a)?),
+            ("lf", Some(a)) => {
+                let (f, page) = match a.split_once(':') {
+                    Some((f, p)) => (f, p.parse::<u16>().ok()?),
+                    None => (a, 0),
+                };
+                ListFormat(Format::from_code(f).filter(|x| x.extension() == f)?, page)
+            }
             ("ls", Some(a)) => {
                 let (f, scope) = a.split_once(':')?;
                 let f = Format::from_code(f).filter(|x| x.extension() == f)?;
@@ -355,7 +363,8 @@ mod tests {
         v.extend([Page(0), Page(u16::MAX), MyPage(3)]);
         v.extend([Accept(i64::MAX), Reject(1), History(i64::MAX)]);
         for f in Format::ALL {
-            v.push(ListFormat(*f));
+            v.push(ListFormat(*f, 0));
+            v.push(ListFormat(*f, u16::MAX));
             v.push(List(*f, ListScope::All));
             v.push(List(*f, ListScope::Division(i64::MAX)));
             v.extend(

@@ -30,6 +30,7 @@ async fn card(
     lang: Lang,
     own_division: Option<i64>,
     format: Format,
+    page: u16,
 ) -> Result<(String, InlineKeyboardMarkup), sqlx::Error> {
     let i = &app.i18n;
     let mut rows = vec![Format::ALL
@@ -38,7 +39,7 @@ async fn card(
             let mark = if *f == format { "● " } else { "" };
             InlineKeyboardButton::callback(
                 format!("{mark}{}", f.extension().to_uppercase()),
-                CallbackData::ListFormat(*f).encode(),
+                CallbackData::ListFormat(*f, 0).encode(),
             )
         })
         .collect::<Vec<_>>()];
@@ -55,7 +56,13 @@ async fn card(
     // The person's own division first, so a head always finds theirs.
     let mut divisions = db::divisions::list(&app.pool).await?;
     divisions.sort_by_key(|dv| Some(dv.id) != own_division);
-    for dv in divisions.into_iter().take(DIVISION_BUTTONS) {
+    let pages = divisions.len().div_ceil(DIVISION_BUTTONS).max(1);
+    let page = (page as usize).min(pages - 1);
+    for dv in divisions
+        .into_iter()
+        .skip(page * DIVISION_BUTTONS)
+        .take(DIVISION_BUTTONS)
+    {
         let label: String = tr!(i, lang, "list-division", division = dv.name)
             .chars()
             .take(60)
@@ -64,6 +71,26 @@ async fn card(
             label,
             CallbackData::List(format, ListScope::Division(dv.id)).encode(),
         )]);
+    }
+    if pages > 1 {
+        let turn = |label: String, p: usize| {
+            InlineKeyboardButton::callback(
+                label,
+                CallbackData::ListFormat(format, p as u16).encode(),
+            )
+        };
+        let mut nav = vec![];
+        if page > 0 {
+            nav.push(turn(tr!(i, lang, "btn-prev"), page - 1));
+        }
+        nav.push(turn(
+            tr!(i, lang, "page-of", page = page + 1, pages = pages),
+            page,
+        ));
+        if page + 1 < pages {
+            nav.push(turn(tr!(i, lang, "btn-next"), page + 1));
+        }
+        rows.push(nav);
     }
     Ok((tr!(i, lang, "list-choose"), InlineKeyboardMarkup::new(rows)))
 }
@@ -101,24 +128,25 @@ pub async fn list(
             }
         },
     };
-    let (text, kb) = card(&app, lang, actor.division_id, format).await?;
+    let (text, kb) = card(&app, lang, actor.division_id, format, 0).await?;
     ui::send_kb(&bot, msg.chat.id, text, kb).await?;
     Ok(())
 }
 
-/// A format button: the card is redrawn with that format chosen.
+/// A format button (or a page of divisions): the card is redrawn with that format chosen.
 pub async fn format_pressed(
     bot: &TgBot,
     q: &CallbackQuery,
     app: &App,
     actor: &Actor,
     format: Format,
+    page: u16,
 ) -> Result<Answer, HandlerError> {
     if !may_list(actor) {
         return Ok(Answer::text(tr!(app.i18n, actor.lang, "button-stale")));
     }
     if let Some(m) = q.regular_message() {
-        let (text, kb) = card(app, actor.lang, actor.division_id, format).await?;
+        let (text, kb) = card(app, actor.lang, actor.division_id, format, page).await?;
         if let Err(e) = bot
             .edit_message_text(m.chat.id, m.id, text)
             .parse_mode(ParseMode::Html)

@@ -115,7 +115,9 @@ async fn route(
         CallbackData::Accept(id) => review::accept_pressed(bot, q, app, actor, dialogue, id).await,
         CallbackData::Reject(id) => review::reject_pressed(bot, q, app, actor, dialogue, id).await,
         CallbackData::History(id) => review::history_pressed(bot, q, app, actor, id).await,
-        CallbackData::ListFormat(f) => list::format_pressed(bot, q, app, actor, f).await,
+        CallbackData::ListFormat(f, page) => {
+            list::format_pressed(bot, q, app, actor, f, page).await
+        }
         CallbackData::List(f, scope) => list::scope_pressed(bot, q, app, actor, f, scope).await,
         CallbackData::Admin(a) => admin::on_button(bot, q, app, actor, dialogue, a).await,
         CallbackData::Current(round) => remind::current_pressed(bot, q, app, actor, round).await,
