@@ -7,17 +7,15 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{fast_policy, user, Bot, Fault, Launch, User, ADMIN};
+use common::{fast_policy, user, Bot, Fault, Launch, User, ADMIN, HEAD};
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use touchpoints::bot::HandlerError;
 use touchpoints::db;
-use touchpoints::db::functions::NewFunction;
 use touchpoints::domain::*;
 use touchpoints::tr;
 
 const ANNA: User = user(ADMIN, "Анна");
-const HEAD: User = user(200, "Ирина");
 const STRANGER: User = user(900, "Гость");
 
 /// A token shaped like a real one, to check that it never reaches the logs.
@@ -122,36 +120,7 @@ async fn after_the_last_retry_the_step_fails_and_the_bot_goes_on() {
 /// A bot with one division, its head, and one Registry function.
 async fn world(launch: Launch) -> Bot {
     let bot = Bot::start_with(&[ADMIN], launch).await;
-    let mut tx = bot.pool.begin().await.unwrap();
-    let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел по работе с обращениями", ADMIN)
-        .await
-        .unwrap();
-    db::functions::add(
-        &mut tx,
-        NewFunction {
-            code: Some("Ф-012"),
-            name: "Рассмотрение обращений граждан",
-            is_service: false,
-            direction: Direction::Appeals,
-            division_id: d.id,
-            in_registry: true,
-        },
-        ADMIN,
-    )
-    .await
-    .unwrap();
-    db::people::assign(
-        &mut tx,
-        HEAD.id,
-        "Ирина",
-        Role::Head,
-        Some(d.id),
-        Lang::Ru,
-        Some(ADMIN),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    bot.seed("Отдел по работе с обращениями").await;
     bot
 }
 

@@ -3,14 +3,13 @@
 
 mod common;
 
-use common::{user, Bot, User, ADMIN};
+use common::{user, Bot, User, ADMIN, HEAD};
 use touchpoints::db;
 use touchpoints::db::functions::NewFunction;
 use touchpoints::db::touchpoints::Provenance;
 use touchpoints::domain::*;
 use touchpoints::tr;
 
-const HEAD: User = user(200, "Ирина");
 const HEAD2: User = user(201, "Олег");
 const ADMIN_USER: User = user(ADMIN, "Анна");
 const STRANGER: User = user(900, "Гость");
@@ -25,27 +24,11 @@ struct World {
 /// A bot with one division, its head, an authorized person and two Registry functions.
 async fn world() -> World {
     let bot = Bot::start(&[ADMIN]).await;
+    let (division, appeals) = bot.seed("Отдел по работе с обращениями").await;
     let mut tx = bot.pool.begin().await.unwrap();
-    let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел по работе с обращениями", ADMIN)
-        .await
-        .unwrap();
     let (d2, _) = db::divisions::get_or_create(&mut tx, "Пресс-служба", ADMIN)
         .await
         .unwrap();
-    let appeals = db::functions::add(
-        &mut tx,
-        NewFunction {
-            code: Some("Ф-012"),
-            name: "Рассмотрение обращений граждан",
-            is_service: false,
-            direction: Direction::Appeals,
-            division_id: d.id,
-            in_registry: true,
-        },
-        ADMIN,
-    )
-    .await
-    .unwrap();
     db::functions::add(
         &mut tx,
         NewFunction {
@@ -53,21 +36,10 @@ async fn world() -> World {
             name: "Приём запросов информации",
             is_service: true,
             direction: Direction::Appeals,
-            division_id: d.id,
+            division_id: division,
             in_registry: true,
         },
         ADMIN,
-    )
-    .await
-    .unwrap();
-    db::people::assign(
-        &mut tx,
-        HEAD.id,
-        "Ирина",
-        Role::Head,
-        Some(d.id),
-        Lang::Ru,
-        Some(ADMIN),
     )
     .await
     .unwrap();
@@ -85,7 +57,7 @@ async fn world() -> World {
     tx.commit().await.unwrap();
     World {
         bot,
-        division: d.id,
+        division,
         appeals,
     }
 }

@@ -4,49 +4,18 @@
 
 mod common;
 
-use common::{user, Bot, User, ADMIN, ADMIN2};
+use common::{user, Bot, User, ADMIN, ADMIN2, HEAD};
 use touchpoints::db;
-use touchpoints::db::functions::NewFunction;
 use touchpoints::domain::*;
 use touchpoints::tr;
 
-const HEAD: User = user(200, "Ирина");
 const ANNA: User = user(ADMIN, "Анна");
 const BORIS: User = user(ADMIN2, "Борис");
 const STRANGER: User = user(900, "Гость");
 
 async fn world() -> Bot {
     let bot = Bot::start(&[ADMIN, ADMIN2]).await;
-    let mut tx = bot.pool.begin().await.unwrap();
-    let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел по работе с обращениями", ADMIN)
-        .await
-        .unwrap();
-    db::functions::add(
-        &mut tx,
-        NewFunction {
-            code: Some("Ф-012"),
-            name: "Рассмотрение обращений граждан",
-            is_service: false,
-            direction: Direction::Appeals,
-            division_id: d.id,
-            in_registry: true,
-        },
-        ADMIN,
-    )
-    .await
-    .unwrap();
-    db::people::assign(
-        &mut tx,
-        HEAD.id,
-        "Ирина",
-        Role::Head,
-        Some(d.id),
-        Lang::Ru,
-        Some(ADMIN),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    bot.seed("Отдел по работе с обращениями").await;
     bot
 }
 

@@ -21,6 +21,8 @@ use touchpoints::config::Settings;
 use touchpoints::i18n::I18n;
 
 pub const ADMIN: i64 = 100;
+/// The division head of [`Bot::seed`].
+pub const HEAD: User = user(200, "Ирина");
 pub const ADMIN2: i64 = 101;
 
 /// A person in the tests.
@@ -133,6 +135,44 @@ impl Bot {
         let handle =
             tokio::spawn(async move { touchpoints::bot::net::poll(&mut dispatcher, tg).await });
         self.running = Some((token, handle));
+    }
+
+    /// The usual world of a test: a division with its head [`HEAD`] and the Registry
+    /// function Ф-012 «Рассмотрение обращений граждан» (3.5.1). Returns (division, function).
+    pub async fn seed(&self, division: &str) -> (i64, i64) {
+        use touchpoints::db;
+        use touchpoints::domain::{Direction, Lang, Role};
+        let mut tx = self.pool.begin().await.unwrap();
+        let (d, _) = db::divisions::get_or_create(&mut tx, division, ADMIN)
+            .await
+            .unwrap();
+        let f = db::functions::add(
+            &mut tx,
+            db::functions::NewFunction {
+                code: Some("Ф-012"),
+                name: "Рассмотрение обращений граждан",
+                is_service: false,
+                direction: Direction::Appeals,
+                division_id: d.id,
+                in_registry: true,
+            },
+            ADMIN,
+        )
+        .await
+        .unwrap();
+        db::people::assign(
+            &mut tx,
+            HEAD.id,
+            HEAD.first_name,
+            Role::Head,
+            Some(d.id),
+            Lang::Ru,
+            Some(ADMIN),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (d.id, f)
     }
 
     /// Stops the bot the way SIGTERM does (in-flight updates finish), as a process would.
