@@ -814,3 +814,30 @@ async fn a_long_registry_list_is_paged() {
     );
     w.bot.finish().await;
 }
+
+#[tokio::test]
+async fn a_little_used_point_is_marked_on_the_summary() {
+    let w = world().await;
+    let bot = &w.bot;
+    new_up_to_point(bot, HEAD).await;
+    answer_text(bot, HEAD, "Окно приёма в здании на ул. Лесной").await;
+    rest_of_report(bot, HEAD).await;
+    assert!(!bot.card_text(HEAD.id).contains("Отметка"));
+    bot.click(HEAD, "Отметить: мало востребована").await;
+    let summary = bot.card_text(HEAD.id);
+    assert!(
+        summary.contains("Отметка (п. 3.5): мало востребована или учёт обращений не ведётся"),
+        "{summary}"
+    );
+    assert!(bot.card_buttons(HEAD.id).iter().any(|b| b.starts_with("☑")));
+    submit(bot, HEAD).await;
+    let reqs = pending(bot).await;
+    assert!(reqs[0].payload.as_ref().unwrap().little_used);
+    // The authorized person's card shows it too.
+    assert!(
+        bot.card_text(ADMIN).contains("мало востребована"),
+        "{}",
+        bot.card_text(ADMIN)
+    );
+    w.bot.finish().await;
+}

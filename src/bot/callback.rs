@@ -181,6 +181,8 @@ pub enum CallbackData {
     NeedsDone,
     NoFeatures,
     Clients(Clients),
+    /// Mark or unmark the point as little used (3.5), on the summary.
+    LittleUsed,
     Send,
     /// Re-enter a field (from the summary): shows the list of fields.
     Edit,
@@ -231,6 +233,7 @@ impl CallbackData {
             ToggleNeed(n) => format!("n:{}", n.index()),
             NeedsDone => "nd".into(),
             NoFeatures => "nf".into(),
+            LittleUsed => "lu".into(),
             Clients(c) => format!("cl:{}", c.code()),
             Send => "s".into(),
             Edit => "e".into(),
@@ -283,6 +286,7 @@ impl CallbackData {
             ("n", _) => ToggleNeed(Need::from_index(index()?)?),
             ("nd", None) => NeedsDone,
             ("nf", None) => NoFeatures,
+            ("lu", None) => LittleUsed,
             ("cl", Some(a)) => Clients(crate::domain::Clients::from_code(a)?),
             ("s", None) => Send,
             ("e", None) => Edit,
@@ -350,6 +354,7 @@ mod tests {
             Back,
             OtherPoint,
             ReportChanges,
+            LittleUsed,
         ]);
         v.extend([
             Current(1),

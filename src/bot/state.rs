@@ -135,6 +135,9 @@ pub struct Draft {
     pub features: Option<Option<String>>,
     #[serde(default)]
     pub clients: Option<Clients>,
+    /// 3.5: the point is little used or has no records of contacts.
+    #[serde(default)]
+    pub little_used: bool,
     /// The row changed or excluded.
     #[serde(default)]
     pub row_id: Option<i64>,

@@ -19,6 +19,8 @@ pub struct View {
     pub other_need: Option<String>,
     pub features: Option<Option<String>>,
     pub clients: Option<Clients>,
+    /// 3.5: little used, or no records of contacts.
+    pub little_used: bool,
 }
 
 impl View {
@@ -38,6 +40,7 @@ impl View {
             other_need: d.other_need.clone(),
             features: Some(d.features.clone()),
             clients: Some(d.clients),
+            little_used: d.little_used,
         }
     }
 }
@@ -129,19 +132,37 @@ fn line_labels(app: &App, lang: Lang) -> [String; 6] {
     ]
 }
 
-/// The six lines of a row.
+/// The six lines of a row, and the little-used note (3.5) when it is set.
 pub fn lines(app: &App, lang: Lang, v: &View) -> String {
-    line_labels(app, lang)
+    let mut out: Vec<String> = line_labels(app, lang)
         .iter()
         .zip(values(app, lang, v))
         .map(|(label, value)| format!("<b>{label}</b> {value}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if v.little_used {
+        out.push(little_used_line(app, lang, None, true));
+    }
+    out.join("\n")
+}
+
+fn little_used_line(app: &App, lang: Lang, old: Option<bool>, new: bool) -> String {
+    let label = tr!(app.i18n, lang, "col-little-used");
+    let word = |b: bool| {
+        if b {
+            tr!(app.i18n, lang, "little-used-yes")
+        } else {
+            tr!(app.i18n, lang, "little-used-no")
+        }
+    };
+    match old {
+        Some(o) if o != new => format!("<b>{label}</b> <s>{}</s> → <u>{}</u>", word(o), word(new)),
+        _ => format!("<b>{label}</b> {}", word(new)),
+    }
 }
 
 /// The six lines, with `old → new` where a value changes.
 pub fn diff_lines(app: &App, lang: Lang, old: &View, new: &View) -> String {
-    line_labels(app, lang)
+    let mut out: Vec<String> = line_labels(app, lang)
         .iter()
         .zip(
             values(app, lang, old)
@@ -155,6 +176,14 @@ pub fn diff_lines(app: &App, lang: Lang, old: &View, new: &View) -> String {
                 format!("<b>{label}</b> <s>{o}</s> → <u>{n}</u>")
             }
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if old.little_used || new.little_used {
+        out.push(little_used_line(
+            app,
+            lang,
+            Some(old.little_used),
+            new.little_used,
+        ));
+    }
+    out.join("\n")
 }

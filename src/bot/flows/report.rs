@@ -265,7 +265,7 @@ fn data_of(d: &Draft, function_id: i64) -> Option<TouchpointData> {
         },
         features: d.features.clone()?,
         clients: d.clients?,
-        little_used: false,
+        little_used: d.little_used,
     })
 }
 
@@ -284,6 +284,7 @@ fn prefill(d: &mut Draft, row: &crate::domain::Row) {
     d.other_need = r.other_need.clone();
     d.features = Some(r.features.clone());
     d.clients = Some(r.clients);
+    d.little_used = r.little_used;
 }
 
 /// Whether the draft's point already stands under its function (3.7): as a row of the
@@ -489,7 +490,17 @@ async fn screen(
                 row.push(btn(tr!(i, lang, "btn-edit"), CallbackData::Edit));
             }
             row.push(btn(tr!(i, lang, "btn-cancel"), CallbackData::Cancel));
-            return Ok((text, InlineKeyboardMarkup::new(vec![row])));
+            let mut rows = vec![];
+            if d.mode != Mode::Exclude {
+                let key = if d.little_used {
+                    "btn-little-used-on"
+                } else {
+                    "btn-little-used-off"
+                };
+                rows.push(vec![btn(i.label(lang, key), CallbackData::LittleUsed)]);
+            }
+            rows.push(row);
+            return Ok((text, InlineKeyboardMarkup::new(rows)));
         }
         Step::EditWhich => {
             let fields: &[Field] = match d.mode {
@@ -679,6 +690,7 @@ async fn draft_view(ctx: &Ctx<'_>, d: &Draft) -> Result<View, sqlx::Error> {
         other_need: d.other_need.clone(),
         features: d.features.clone(),
         clients: d.clients,
+        little_used: d.little_used,
     })
 }
 
@@ -944,6 +956,11 @@ pub async fn on_button(
             d.clients = Some(c);
         }
         (Step::Summary, C::Send) => return submit(&ctx, q, d).await,
+        (Step::Summary, C::LittleUsed) if d.mode != Mode::Exclude => {
+            d.little_used = !d.little_used;
+            redraw(&ctx, &d, m.id).await?;
+            return Ok(Answer::none());
+        }
         (Step::Summary, C::Edit) if d.mode != Mode::Exclude => {
             d.step = Step::EditWhich;
             redraw(&ctx, &d, m.id).await?;

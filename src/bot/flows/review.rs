@@ -69,6 +69,7 @@ async fn view_of(app: &App, data: &TouchpointData) -> Result<View, sqlx::Error> 
         other_need: data.other_need.clone(),
         features: Some(data.features.clone()),
         clients: Some(data.clients),
+        little_used: data.little_used,
     })
 }
 
