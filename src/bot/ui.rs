@@ -2,9 +2,78 @@
 //! [`esc`] before it is put into one.
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, ParseMode};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
+
+use super::callback::CallbackData;
+use crate::domain::Lang;
+use crate::i18n::I18n;
+use crate::tr;
 
 use super::TgBot;
+
+/// Longest button label, in characters (longer ones are cut with "…").
+pub const MAX_LABEL: usize = 60;
+
+/// An inline button; a long label is cut with "…".
+pub fn button(label: impl Into<String>, data: CallbackData) -> InlineKeyboardButton {
+    let label: String = label.into();
+    let label = if label.chars().count() > MAX_LABEL {
+        label
+            .chars()
+            .take(MAX_LABEL - 1)
+            .chain(std::iter::once('…'))
+            .collect()
+    } else {
+        label
+    };
+    InlineKeyboardButton::callback(label, data.encode())
+}
+
+/// The `◀ n of m ▶` row of a list shown a page at a time; `nav` makes each button's data.
+pub fn page_nav(
+    i18n: &I18n,
+    lang: Lang,
+    page: usize,
+    pages: usize,
+    nav: impl Fn(u16) -> CallbackData,
+) -> Vec<InlineKeyboardButton> {
+    let mut row = vec![];
+    if page > 0 {
+        row.push(button(tr!(i18n, lang, "btn-prev"), nav(page as u16 - 1)));
+    }
+    row.push(button(
+        tr!(i18n, lang, "page-of", page = page + 1, pages = pages),
+        nav(page as u16),
+    ));
+    if page + 1 < pages {
+        row.push(button(tr!(i18n, lang, "btn-next"), nav(page as u16 + 1)));
+    }
+    row
+}
+
+/// One button a row, `per_page` of them (the page clamped to the last), with the page
+/// row under them when there is more than one page.
+pub fn paged(
+    i18n: &I18n,
+    lang: Lang,
+    items: Vec<InlineKeyboardButton>,
+    page: u16,
+    per_page: usize,
+    nav: impl Fn(u16) -> CallbackData,
+) -> Vec<Vec<InlineKeyboardButton>> {
+    let pages = items.len().div_ceil(per_page).max(1);
+    let page = (page as usize).min(pages - 1);
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = items
+        .into_iter()
+        .skip(page * per_page)
+        .take(per_page)
+        .map(|b| vec![b])
+        .collect();
+    if pages > 1 {
+        rows.push(page_nav(i18n, lang, page, pages, nav));
+    }
+    rows
+}
 
 /// Escapes a text for Telegram's HTML.
 pub fn esc(s: &str) -> String {

@@ -32,21 +32,9 @@ const PAGE: usize = 10;
 const MAX_CHOICES: usize = 90;
 /// At most this many open invitations get a revoke button.
 const MAX_INVITE_BUTTONS: usize = 30;
-/// Longest button label, in characters.
-const MAX_LABEL: usize = 60;
 
 fn btn(label: impl Into<String>, data: AdminCb) -> InlineKeyboardButton {
-    let label: String = label.into();
-    let label = if label.chars().count() > MAX_LABEL {
-        label
-            .chars()
-            .take(MAX_LABEL - 1)
-            .chain(std::iter::once('…'))
-            .collect()
-    } else {
-        label
-    };
-    InlineKeyboardButton::callback(label, CallbackData::Admin(data).encode())
+    ui::button(label, CallbackData::Admin(data))
 }
 
 fn when(t: DateTime<Utc>) -> String {
@@ -84,29 +72,9 @@ fn paged(
     page: u16,
     nav: fn(u16) -> AdminCb,
 ) -> Vec<Vec<InlineKeyboardButton>> {
-    let pages = items.len().div_ceil(PAGE).max(1);
-    let page = (page as usize).min(pages - 1);
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = items
-        .into_iter()
-        .skip(page * PAGE)
-        .take(PAGE)
-        .map(|b| vec![b])
-        .collect();
-    if pages > 1 {
-        let mut row = vec![];
-        if page > 0 {
-            row.push(btn(tr!(app.i18n, lang, "btn-prev"), nav(page as u16 - 1)));
-        }
-        row.push(btn(
-            tr!(app.i18n, lang, "page-of", page = page + 1, pages = pages),
-            nav(page as u16),
-        ));
-        if page + 1 < pages {
-            row.push(btn(tr!(app.i18n, lang, "btn-next"), nav(page as u16 + 1)));
-        }
-        rows.push(row);
-    }
-    rows
+    ui::paged(&app.i18n, lang, items, page, PAGE, |p| {
+        CallbackData::Admin(nav(p))
+    })
 }
 
 async fn only_admin(bot: &TgBot, msg: &Message, app: &App, actor: &Actor) -> HandlerResult {

@@ -73,24 +73,9 @@ async fn card(
         )]);
     }
     if pages > 1 {
-        let turn = |label: String, p: usize| {
-            InlineKeyboardButton::callback(
-                label,
-                CallbackData::ListFormat(format, p as u16).encode(),
-            )
-        };
-        let mut nav = vec![];
-        if page > 0 {
-            nav.push(turn(tr!(i, lang, "btn-prev"), page - 1));
-        }
-        nav.push(turn(
-            tr!(i, lang, "page-of", page = page + 1, pages = pages),
-            page,
-        ));
-        if page + 1 < pages {
-            nav.push(turn(tr!(i, lang, "btn-next"), page + 1));
-        }
-        rows.push(nav);
+        rows.push(ui::page_nav(i, lang, page, pages, |p| {
+            CallbackData::ListFormat(format, p)
+        }));
     }
     Ok((tr!(i, lang, "list-choose"), InlineKeyboardMarkup::new(rows)))
 }

@@ -129,24 +129,13 @@ async fn page(
         }
     }
     if pages > 1 {
-        let mut nav = vec![];
-        if page > 0 {
-            nav.push(InlineKeyboardButton::callback(
-                tr!(i, lang, "btn-prev"),
-                CallbackData::MyPage(page as u16 - 1).encode(),
-            ));
-        }
-        nav.push(InlineKeyboardButton::callback(
-            tr!(i, lang, "page-of", page = page + 1, pages = pages),
-            CallbackData::MyPage(page as u16).encode(),
+        rows.push(ui::page_nav(
+            i,
+            lang,
+            page as usize,
+            pages as usize,
+            CallbackData::MyPage,
         ));
-        if page + 1 < pages {
-            nav.push(InlineKeyboardButton::callback(
-                tr!(i, lang, "btn-next"),
-                CallbackData::MyPage(page as u16 + 1).encode(),
-            ));
-        }
-        rows.push(nav);
     }
     Ok((blocks.join("\n\n"), InlineKeyboardMarkup::new(rows)))
 }

@@ -30,8 +30,6 @@ use crate::tr;
 
 /// Buttons per page in long lists.
 const PAGE: usize = 8;
-/// Longest button label, in characters (longer ones are cut with "…").
-const MAX_LABEL: usize = 60;
 
 /// What a handler needs to talk to one person.
 struct Ctx<'a> {
@@ -61,17 +59,7 @@ impl Ctx<'_> {
 }
 
 fn btn(label: impl Into<String>, data: CallbackData) -> InlineKeyboardButton {
-    let label: String = label.into();
-    let label = if label.chars().count() > MAX_LABEL {
-        label
-            .chars()
-            .take(MAX_LABEL - 1)
-            .chain(std::iter::once('…'))
-            .collect()
-    } else {
-        label
-    };
-    InlineKeyboardButton::callback(label, data.encode())
+    ui::button(label, data)
 }
 
 fn cancel_row(app: &App, lang: crate::domain::Lang) -> Vec<InlineKeyboardButton> {
@@ -85,35 +73,7 @@ fn paged(
     items: Vec<InlineKeyboardButton>,
     page: u16,
 ) -> Vec<Vec<InlineKeyboardButton>> {
-    let pages = items.len().div_ceil(PAGE).max(1);
-    let page = (page as usize).min(pages - 1);
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = items
-        .into_iter()
-        .skip(page * PAGE)
-        .take(PAGE)
-        .map(|b| vec![b])
-        .collect();
-    if pages > 1 {
-        let mut nav = vec![];
-        if page > 0 {
-            nav.push(btn(
-                tr!(app.i18n, lang, "btn-prev"),
-                CallbackData::Page(page as u16 - 1),
-            ));
-        }
-        nav.push(btn(
-            tr!(app.i18n, lang, "page-of", page = page + 1, pages = pages),
-            CallbackData::Page(page as u16),
-        ));
-        if page + 1 < pages {
-            nav.push(btn(
-                tr!(app.i18n, lang, "btn-next"),
-                CallbackData::Page(page as u16 + 1),
-            ));
-        }
-        rows.push(nav);
-    }
-    rows
+    ui::paged(&app.i18n, lang, items, page, PAGE, CallbackData::Page)
 }
 
 /// Who may report: a division head (for their division) or an authorized person (for any).
