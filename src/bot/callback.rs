@@ -1,8 +1,11 @@
 //! Typed callback data. What a button carries is untrusted input: anyone can send any
-//! callback data, so it is decoded into this enum (anything else is `None`) and every
+//! callback data, so it is decoded into this enum (anything else is `Stale`) and every
 //! handler checks it against who pressed, the dialogue's current step and card, and what
 //! is still true in the database. Encoded compactly; Telegram allows at most 64 bytes.
+//! The encoding is a stored format too (buttons stay in chats): keep old encodings
+//! decoding to the same thing.
 
+use crate::domain::draft::Field;
 use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, ReasonKind, Role};
 use crate::export::Format;
 
@@ -16,43 +19,6 @@ pub enum ListScope {
 
 /// Telegram's limit on callback data, in bytes.
 pub const MAX_LEN: usize = 64;
-
-/// A field of a report that can be re-entered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Function,
-    Kind,
-    Point,
-    Needs,
-    Features,
-    Clients,
-}
-
-impl Field {
-    pub const ALL: &'static [Field] = &[
-        Field::Function,
-        Field::Kind,
-        Field::Point,
-        Field::Needs,
-        Field::Features,
-        Field::Clients,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Field::Function => "fn",
-            Field::Kind => "kind",
-            Field::Point => "point",
-            Field::Needs => "needs",
-            Field::Features => "feat",
-            Field::Clients => "cl",
-        }
-    }
-
-    fn from_code(s: &str) -> Option<Field> {
-        Self::ALL.iter().copied().find(|f| f.code() == s)
-    }
-}
 
 /// Buttons of the administration (`/divisions`, `/people`, `/invites`). Every press is
 /// checked against the presser's role now and the database.
@@ -84,10 +50,6 @@ pub enum AdminCb {
     Invite(Role),
     /// Revoke the open invitation with this handle (`db::invites::handle`).
     InviteRevoke(u64),
-    /// Apply the staged Registry file (`registry_uploads.id`).
-    RegistryApply(i64),
-    /// Discard the staged Registry file.
-    RegistryDiscard(i64),
     /// Close a card without doing anything.
     Close,
 }
@@ -111,13 +73,11 @@ impl AdminCb {
             PersonRevokeYes(id) => format!("ap:y:{id}"),
             Invite(r) => format!("ai:n:{}", r.code()),
             InviteRevoke(h) => format!("ai:x:{h:016x}"),
-            RegistryApply(id) => format!("ag:a:{id}"),
-            RegistryDiscard(id) => format!("ag:d:{id}"),
             Close => "ac".into(),
         }
     }
 
-    /// `tag` is `ad`, `ap`, `ai`, `ag` or `ac`; `arg` what follows its colon.
+    /// `tag` is `ad`, `ap`, `ai` or `ac`; `arg` what follows its colon.
     fn decode(tag: &str, arg: Option<&str>) -> Option<AdminCb> {
         use AdminCb::*;
         let positive = |s: &str| s.parse::<i64>().ok().filter(|n| *n > 0);
@@ -152,8 +112,6 @@ impl AdminCb {
             ("ap", "x", Some(id)) => PersonRevoke(positive(id)?),
             ("ap", "y", Some(id)) => PersonRevokeYes(positive(id)?),
             ("ai", "n", Some(r)) => Invite(role(r).filter(|r| *r != Role::Head)?),
-            ("ag", "a", Some(id)) => RegistryApply(positive(id)?),
-            ("ag", "d", Some(id)) => RegistryDiscard(positive(id)?),
             ("ai", "x", Some(h)) if h.len() == 16 && !h.starts_with('+') => {
                 InviteRevoke(u64::from_str_radix(h, 16).ok()?)
             }
@@ -162,12 +120,10 @@ impl AdminCb {
     }
 }
 
+/// The buttons of a report under way (`/new`, `/change`, `/exclude`): they count only on
+/// the draft's current card and step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallbackData {
-    /// Switch the interface language.
-    SetLang(Lang),
-    /// Leave the dialogue.
-    Cancel,
+pub enum ReportCb {
     Division(i64),
     Direction(Direction),
     Function(i64),
@@ -195,6 +151,23 @@ pub enum CallbackData {
     /// The point is a duplicate: enter another point.
     OtherPoint,
     ExcludeReason(ReasonKind),
+}
+
+/// The buttons under a Registry file's preview (`registry_uploads.id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryCb {
+    Apply(i64),
+    Discard(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackData {
+    /// Switch the interface language.
+    SetLang(Lang),
+    /// Leave the dialogue (a report's draft, or a question such as a rejection's reason).
+    Cancel,
+    /// A step of a report under way.
+    Report(ReportCb),
     /// Withdraw one's pending report.
     Withdraw(i64),
     /// A page of `/my`.
@@ -204,25 +177,32 @@ pub enum CallbackData {
     Reject(i64),
     /// Show a row's history.
     History(i64),
-    /// `/list`: choose the format.
     /// `/list`: choose the format, or turn the page of divisions.
     ListFormat(Format, u16),
     /// `/list`: make the file.
     List(Format, ListScope),
     /// The administration's buttons.
     Admin(AdminCb),
+    /// A Registry file's preview.
+    Registry(RegistryCb),
     /// A reminder (5.2): `Всё актуально` for this round.
     Current(i64),
     /// A reminder: `Сообщить изменения`.
     ReportChanges,
+    /// Data no button of this bot carries now: an old button, or forged.
+    Stale,
 }
 
-impl CallbackData {
-    pub fn encode(&self) -> String {
-        use CallbackData::*;
+impl From<ReportCb> for CallbackData {
+    fn from(b: ReportCb) -> Self {
+        CallbackData::Report(b)
+    }
+}
+
+impl ReportCb {
+    fn encode(&self) -> String {
+        use ReportCb::*;
         match self {
-            SetLang(l) => format!("lang:{}", l.code()),
-            Cancel => "x".into(),
             Division(id) => format!("dv:{id}"),
             Direction(d) => format!("d:{}", d.index()),
             Function(id) => format!("f:{id}"),
@@ -243,39 +223,15 @@ impl CallbackData {
             ChangeNeedsOf(id) => format!("dn:{id}"),
             OtherPoint => "op".into(),
             ExcludeReason(r) => format!("xr:{}", r.code()),
-            Withdraw(id) => format!("w:{id}"),
-            MyPage(p) => format!("my:{p}"),
-            Accept(id) => format!("rv:a:{id}"),
-            Reject(id) => format!("rv:r:{id}"),
-            History(id) => format!("hi:{id}"),
-            ListFormat(f, 0) => format!("lf:{}", f.extension()),
-            ListFormat(f, page) => format!("lf:{}:{page}", f.extension()),
-            List(f, scope) => match scope {
-                ListScope::All => format!("ls:{}:a", f.extension()),
-                ListScope::Direction(d) => format!("ls:{}:d{}", f.extension(), d.index()),
-                ListScope::Division(id) => format!("ls:{}:v{id}", f.extension()),
-            },
-            Admin(a) => a.encode(),
-            Current(round) => format!("ok:{round}"),
-            ReportChanges => "chg".into(),
         }
     }
 
-    pub fn decode(s: &str) -> Option<CallbackData> {
-        use CallbackData::*;
-        if s.len() > MAX_LEN {
-            return None;
-        }
-        let (tag, arg) = match s.split_once(':') {
-            Some((t, a)) => (t, Some(a)),
-            None => (s, None),
-        };
+    fn decode(tag: &str, arg: Option<&str>) -> Option<ReportCb> {
+        use ReportCb::*;
         let id = || arg.and_then(|a| a.parse::<i64>().ok()).filter(|n| *n > 0);
         let index = || arg.and_then(|a| a.parse::<usize>().ok());
         let page = || arg.and_then(|a| a.parse::<u16>().ok());
         Some(match (tag, arg) {
-            ("lang", Some(a)) => SetLang(Lang::from_code(a)?),
-            ("x", None) => Cancel,
             ("dv", _) => Division(id()?),
             ("d", _) => Direction(crate::domain::Direction::from_index(index()?)?),
             ("f", _) => Function(id()?),
@@ -296,11 +252,65 @@ impl CallbackData {
             ("dn", _) => ChangeNeedsOf(id()?),
             ("op", None) => OtherPoint,
             ("xr", Some(a)) => ExcludeReason(ReasonKind::from_code(a)?),
+            _ => return None,
+        })
+    }
+}
+
+impl CallbackData {
+    pub fn encode(&self) -> String {
+        use CallbackData::*;
+        match self {
+            SetLang(l) => format!("lang:{}", l.code()),
+            Cancel => "x".into(),
+            Report(r) => r.encode(),
+            Withdraw(id) => format!("w:{id}"),
+            MyPage(p) => format!("my:{p}"),
+            Accept(id) => format!("rv:a:{id}"),
+            Reject(id) => format!("rv:r:{id}"),
+            History(id) => format!("hi:{id}"),
+            ListFormat(f, 0) => format!("lf:{}", f.extension()),
+            ListFormat(f, page) => format!("lf:{}:{page}", f.extension()),
+            List(f, scope) => match scope {
+                ListScope::All => format!("ls:{}:a", f.extension()),
+                ListScope::Direction(d) => format!("ls:{}:d{}", f.extension(), d.index()),
+                ListScope::Division(id) => format!("ls:{}:v{id}", f.extension()),
+            },
+            Admin(a) => a.encode(),
+            Registry(RegistryCb::Apply(id)) => format!("ag:a:{id}"),
+            Registry(RegistryCb::Discard(id)) => format!("ag:d:{id}"),
+            Current(round) => format!("ok:{round}"),
+            ReportChanges => "chg".into(),
+            // Never put on a button; decodes back to itself like any unknown data.
+            Stale => "?".into(),
+        }
+    }
+
+    /// What a press carries, typed: data this bot does not make now (or none) is `Stale`.
+    pub fn parse(data: Option<&str>) -> CallbackData {
+        data.and_then(Self::decode).unwrap_or(CallbackData::Stale)
+    }
+
+    pub fn decode(s: &str) -> Option<CallbackData> {
+        use CallbackData::*;
+        if s.len() > MAX_LEN {
+            return None;
+        }
+        let (tag, arg) = match s.split_once(':') {
+            Some((t, a)) => (t, Some(a)),
+            None => (s, None),
+        };
+        let id = || arg.and_then(|a| a.parse::<i64>().ok()).filter(|n| *n > 0);
+        let page = || arg.and_then(|a| a.parse::<u16>().ok());
+        let positive = |s: &str| s.parse::<i64>().ok().filter(|n| *n > 0);
+        Some(match (tag, arg) {
+            ("lang", Some(a)) => SetLang(Lang::from_code(a)?),
+            ("x", None) => Cancel,
             ("w", _) => Withdraw(id()?),
             ("my", _) => MyPage(page()?),
             ("rv", Some(a)) => {
                 let (what, n) = a.split_once(':')?;
-                let n = n.parse::<i64>().ok().filter(|n| *n > 0)?;
+                let n = positive(n)?;
                 match what {
                     "a" => Accept(n),
                     "r" => Reject(n),
@@ -323,7 +333,7 @@ impl CallbackData {
                 } else if let Some(i) = scope.strip_prefix('d') {
                     ListScope::Direction(crate::domain::Direction::from_index(i.parse().ok()?)?)
                 } else if let Some(id) = scope.strip_prefix('v') {
-                    ListScope::Division(id.parse::<i64>().ok().filter(|n| *n > 0)?)
+                    ListScope::Division(positive(id)?)
                 } else {
                     return None;
                 };
@@ -331,8 +341,17 @@ impl CallbackData {
             }
             ("ok", _) => Current(id()?),
             ("chg", None) => ReportChanges,
-            ("ad" | "ap" | "ai" | "ag" | "ac", _) => Admin(AdminCb::decode(tag, arg)?),
-            _ => return None,
+            ("ag", Some(a)) => {
+                let (what, n) = a.split_once(':')?;
+                let n = positive(n)?;
+                Registry(match what {
+                    "a" => RegistryCb::Apply(n),
+                    "d" => RegistryCb::Discard(n),
+                    _ => return None,
+                })
+            }
+            ("ad" | "ap" | "ai" | "ac", _) => Admin(AdminCb::decode(tag, arg)?),
+            _ => Report(ReportCb::decode(tag, arg)?),
         })
     }
 }
@@ -344,29 +363,14 @@ mod tests {
     fn all() -> Vec<CallbackData> {
         use CallbackData::*;
         let mut v: Vec<CallbackData> = Lang::ALL.iter().map(|l| SetLang(*l)).collect();
-        v.extend([
-            Cancel,
-            TypeFunction,
-            NeedsDone,
-            NoFeatures,
-            Send,
-            Edit,
-            Back,
-            OtherPoint,
-            ReportChanges,
-            LittleUsed,
-        ]);
-        v.extend([
-            Current(1),
-            Current(i64::MAX),
-            Division(i64::MAX),
-            Function(1),
-            Row(i64::MAX),
-            ChangeNeedsOf(7),
-            Withdraw(i64::MAX),
-        ]);
-        v.extend([Page(0), Page(u16::MAX), MyPage(3)]);
+        v.extend([Cancel, ReportChanges]);
+        v.extend([Current(1), Current(i64::MAX), Withdraw(i64::MAX)]);
+        v.extend([MyPage(0), MyPage(3)]);
         v.extend([Accept(i64::MAX), Reject(1), History(i64::MAX)]);
+        v.extend([
+            Registry(RegistryCb::Apply(i64::MAX)),
+            Registry(RegistryCb::Discard(1)),
+        ]);
         for f in Format::ALL {
             v.push(ListFormat(*f, 0));
             v.push(ListFormat(*f, u16::MAX));
@@ -378,16 +382,36 @@ mod tests {
                     .map(|d| List(*f, ListScope::Direction(*d))),
             );
         }
-        v.extend(crate::domain::Direction::ALL.iter().map(|d| Direction(*d)));
-        v.extend(crate::domain::Kind::ALL.iter().map(|k| Kind(*k)));
-        v.extend(Need::ALL.iter().map(|n| ToggleNeed(*n)));
-        v.extend(crate::domain::Clients::ALL.iter().map(|c| Clients(*c)));
-        v.extend([
-            Channel(crate::domain::Channel::Digital),
-            Channel(crate::domain::Channel::Offline),
-        ]);
-        v.extend(Field::ALL.iter().map(|f| EditField(*f)));
-        v.extend(ReasonKind::ALL.iter().map(|r| ExcludeReason(*r)));
+        {
+            use ReportCb::*;
+            let mut r = vec![
+                TypeFunction,
+                NeedsDone,
+                NoFeatures,
+                Send,
+                Edit,
+                Back,
+                OtherPoint,
+                LittleUsed,
+                Division(i64::MAX),
+                Function(1),
+                Row(i64::MAX),
+                ChangeNeedsOf(7),
+                Page(0),
+                Page(u16::MAX),
+            ];
+            r.extend(crate::domain::Direction::ALL.iter().map(|d| Direction(*d)));
+            r.extend(crate::domain::Kind::ALL.iter().map(|k| Kind(*k)));
+            r.extend(Need::ALL.iter().map(|n| ToggleNeed(*n)));
+            r.extend(crate::domain::Clients::ALL.iter().map(|c| Clients(*c)));
+            r.extend([
+                Channel(crate::domain::Channel::Digital),
+                Channel(crate::domain::Channel::Offline),
+            ]);
+            r.extend(Field::ALL.iter().map(|f| EditField(*f)));
+            r.extend(ReasonKind::ALL.iter().map(|x| ExcludeReason(*x)));
+            v.extend(r.into_iter().map(Report));
+        }
         {
             use AdminCb::*;
             let m = i64::MAX;
@@ -413,14 +437,26 @@ mod tests {
                     InviteRevoke(0),
                     InviteRevoke(u64::MAX),
                     InviteRevoke(0x0123_4567_89ab_cdef),
-                    RegistryApply(m),
-                    RegistryDiscard(1),
                     Close,
                 ]
                 .map(Admin),
             );
         }
         v
+    }
+
+    #[test]
+    fn anything_else_is_stale() {
+        assert_eq!(CallbackData::parse(None), CallbackData::Stale);
+        assert_eq!(CallbackData::parse(Some("nope")), CallbackData::Stale);
+        assert_eq!(
+            CallbackData::parse(Some(&CallbackData::Stale.encode())),
+            CallbackData::Stale
+        );
+        assert_eq!(
+            CallbackData::parse(Some("s")),
+            CallbackData::Report(ReportCb::Send)
+        );
     }
 
     #[test]

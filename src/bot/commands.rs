@@ -1,7 +1,5 @@
-//! The bot's commands: parsed from a message's text, with who may use each. Their
-//! descriptions live in the locales (`cmd-<name>`).
-
-use crate::domain::Role;
+//! The bot's commands, parsed from a message's text. Who may use each, and the menu, are
+//! in `menu.rs`.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -34,103 +32,6 @@ pub enum Command {
     Stats,
     /// Any other `/word`.
     Unknown(String),
-}
-
-/// One entry of the command menu.
-pub struct Entry {
-    pub name: &'static str,
-    /// Whether a person with this role may use it.
-    pub for_role: fn(Role) -> bool,
-}
-
-fn anyone(_: Role) -> bool {
-    true
-}
-fn admin(r: Role) -> bool {
-    r == Role::Admin
-}
-fn member(r: Role) -> bool {
-    r != Role::Stranger
-}
-fn reporter(r: Role) -> bool {
-    matches!(r, Role::Admin | Role::Head)
-}
-
-/// The menu, in the order shown. The one table both `/help` and `setMyCommands` read.
-pub const MENU: &[Entry] = &[
-    Entry {
-        name: "start",
-        for_role: anyone,
-    },
-    Entry {
-        name: "help",
-        for_role: anyone,
-    },
-    Entry {
-        name: "new",
-        for_role: reporter,
-    },
-    Entry {
-        name: "change",
-        for_role: reporter,
-    },
-    Entry {
-        name: "exclude",
-        for_role: reporter,
-    },
-    Entry {
-        name: "my",
-        for_role: reporter,
-    },
-    Entry {
-        name: "list",
-        for_role: member,
-    },
-    Entry {
-        name: "stats",
-        for_role: member,
-    },
-    Entry {
-        name: "pending",
-        for_role: admin,
-    },
-    Entry {
-        name: "history",
-        for_role: admin,
-    },
-    Entry {
-        name: "invite",
-        for_role: admin,
-    },
-    Entry {
-        name: "invites",
-        for_role: admin,
-    },
-    Entry {
-        name: "people",
-        for_role: admin,
-    },
-    Entry {
-        name: "divisions",
-        for_role: admin,
-    },
-    Entry {
-        name: "registry",
-        for_role: admin,
-    },
-    Entry {
-        name: "lang",
-        for_role: anyone,
-    },
-    Entry {
-        name: "cancel",
-        for_role: anyone,
-    },
-];
-
-/// The menu entries a role may use.
-pub fn menu_for(role: Role) -> impl Iterator<Item = &'static Entry> {
-    MENU.iter().filter(move |e| (e.for_role)(role))
 }
 
 impl Command {
@@ -207,23 +108,5 @@ mod tests {
         assert_eq!(p("hello"), None);
         assert_eq!(p(""), None);
         assert_eq!(p("/"), Some(Command::Unknown(String::new())));
-    }
-
-    #[test]
-    fn the_menu_depends_on_the_role() {
-        let names = |r| menu_for(r).map(|e| e.name).collect::<Vec<_>>();
-        assert!(names(Role::Admin).contains(&"invite"));
-        assert!(!names(Role::Head).contains(&"invite"));
-        for admin_only in ["divisions", "people", "invites", "registry"] {
-            assert!(names(Role::Admin).contains(&admin_only));
-            assert!(!names(Role::Head).contains(&admin_only));
-            assert!(!names(Role::Viewer).contains(&admin_only));
-        }
-        assert!(names(Role::Stranger).contains(&"start"));
-        assert!(names(Role::Head).contains(&"new"));
-        assert!(names(Role::Viewer).contains(&"stats"));
-        assert!(!names(Role::Stranger).contains(&"stats"));
-        assert!(!names(Role::Viewer).contains(&"new"));
-        assert!(!names(Role::Stranger).contains(&"my"));
     }
 }

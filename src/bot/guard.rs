@@ -16,7 +16,9 @@ use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::types::UpdateKind;
 
-use super::{ui, App, HandlerError, TgBot};
+use super::app::{App, HandlerError, TgBot};
+use super::press::Press;
+use super::ui;
 use crate::tr;
 
 /// The tree, with a panic anywhere in it caught.
@@ -64,12 +66,19 @@ async fn after_panic(deps: &DependencyMap, panic: Box<dyn Any + Send>) {
     };
     let text = tr!(app.i18n, lang, "error-panic");
     let sent = match &update.kind {
-        UpdateKind::CallbackQuery(q) => bot
-            .answer_callback_query(q.id.clone())
-            .text(text)
-            .show_alert(true)
-            .await
-            .map(|_| ()),
+        UpdateKind::CallbackQuery(q) => match deps.try_get::<Press>() {
+            // Answered exactly once: the handler may have answered before it panicked.
+            Some(press) => {
+                press.alert(text).await;
+                Ok(())
+            }
+            None => bot
+                .answer_callback_query(q.id.clone())
+                .text(text)
+                .show_alert(true)
+                .await
+                .map(|_| ()),
+        },
         UpdateKind::Message(m) if m.chat.is_private() => {
             ui::send(&bot, m.chat.id, text).await.map(|_| ())
         }

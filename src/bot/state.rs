@@ -1,8 +1,8 @@
 //! The persisted dialogue state. It is a stored format (JSON in the `dialogues` table):
 //! add variants and fields (with `#[serde(default)]`), never rename them. It holds only
-//! drafts — what the person typed and ids — never objects loaded from the database.
+//! drafts — what the person typed and ids — never objects loaded from the database. A
+//! report's draft and its step logic are in `domain::draft`.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
@@ -12,7 +12,7 @@ use teloxide::dispatching::dialogue::{Dialogue, Storage};
 use teloxide::types::ChatId;
 
 use crate::db;
-use crate::domain::{Channel, Clients, Direction, Kind, Need, ReasonKind};
+pub use crate::domain::draft::{Draft, Field, Mode, Step};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum State {
@@ -40,6 +40,17 @@ pub enum State {
     },
 }
 
+impl State {
+    /// The message of the question an authorized person is answering by typing (its
+    /// `Отмена` button ends it), if any.
+    pub fn question_card(&self) -> Option<i32> {
+        match self {
+            State::RejectReason { card, .. } | State::AdminText { card, .. } => *card,
+            _ => None,
+        }
+    }
+}
+
 /// What an authorized person is typing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AdminInput {
@@ -48,124 +59,6 @@ pub enum AdminInput {
     NewDivision,
     /// The new name of this division.
     RenameDivision(i64),
-}
-
-/// Which report the draft becomes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Mode {
-    /// A new touchpoint (`/new`).
-    #[default]
-    New,
-    /// A change of an existing row (`/change`).
-    Change,
-    /// An exclusion of a row (`/exclude`).
-    Exclude,
-}
-
-/// Where the person is in the dialogue: the question on screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Step {
-    /// An authorized person chooses the division they report for.
-    Division,
-    #[default]
-    Direction,
-    Function,
-    /// The function is missing from the Registry: its name is typed.
-    FunctionName,
-    Kind,
-    Channel,
-    Point,
-    Needs,
-    OtherNeed,
-    Features,
-    Clients,
-    Summary,
-    /// Which field to re-enter (from the summary).
-    EditWhich,
-    /// The point already stands under this function (3.7).
-    Duplicate,
-    /// Choosing a row: by direction, then function, then the row; or by typed text.
-    PickDirection,
-    PickFunction,
-    PickRow,
-    ExcludeReason,
-    ExcludeReasonText,
-}
-
-/// A report's draft: only what the person chose or typed, and ids.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    #[serde(default)]
-    pub mode: Mode,
-    #[serde(default)]
-    pub step: Step,
-    /// The bot's message whose buttons answer the current step; a press on any other
-    /// message is stale.
-    #[serde(default)]
-    pub card: Option<i32>,
-    /// A page of a long list of buttons.
-    #[serde(default)]
-    pub page: u16,
-    #[serde(default)]
-    pub division_id: Option<i64>,
-    #[serde(default)]
-    pub direction: Option<Direction>,
-    #[serde(default)]
-    pub function_id: Option<i64>,
-    /// A function typed because it is missing from the Registry.
-    #[serde(default)]
-    pub function_name: Option<String>,
-    #[serde(default)]
-    pub kind: Option<Kind>,
-    #[serde(default)]
-    pub channel: Option<Channel>,
-    #[serde(default)]
-    pub point: Option<String>,
-    #[serde(default)]
-    pub needs: BTreeSet<Need>,
-    #[serde(default)]
-    pub other_need: Option<String>,
-    /// `Some(None)`: "no features". Stored as absent (not answered), `null` (no features)
-    /// or the text: plain `Option<Option<_>>` would read `null` back as "not answered".
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
-    )]
-    pub features: Option<Option<String>>,
-    #[serde(default)]
-    pub clients: Option<Clients>,
-    /// 3.5: the point is little used or has no records of contacts.
-    #[serde(default)]
-    pub little_used: bool,
-    /// The row changed or excluded.
-    #[serde(default)]
-    pub row_id: Option<i64>,
-    /// The row that holds the same point, when the step is `Duplicate`.
-    #[serde(default)]
-    pub duplicate_row: Option<i64>,
-    /// The pending report of the same point, when the step is `Duplicate`.
-    #[serde(default)]
-    pub duplicate_request: Option<i64>,
-    /// While choosing a row.
-    #[serde(default)]
-    pub pick_direction: Option<Direction>,
-    #[serde(default)]
-    pub pick_function: Option<i64>,
-    #[serde(default)]
-    pub search: Option<String>,
-    #[serde(default)]
-    pub reason_kind: Option<ReasonKind>,
-    #[serde(default)]
-    pub reason_text: Option<String>,
-}
-
-/// Reads a field that is present (even as `null`) as `Some`.
-fn present<'de, D>(d: D) -> Result<Option<Option<String>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    Option::<String>::deserialize(d).map(Some)
 }
 
 pub type BotDialogue = Dialogue<State, DbStorage>;
@@ -242,7 +135,7 @@ mod tests {
             features: Some(None),
             ..Default::default()
         };
-        d.needs.insert(Need::Other);
+        d.needs.insert(crate::domain::Need::Other);
         let with_text = Draft {
             features: Some(Some("Только по записи".into())),
             ..d.clone()
@@ -289,15 +182,12 @@ mod tests {
     }
 
     #[test]
-    fn a_draft_stored_by_an_older_version_without_new_fields_still_reads() {
+    fn a_report_stored_by_an_older_version_still_reads() {
         let old = r#"{"Report":{"mode":"New","step":"Point","division_id":3}}"#;
         let State::Report(d) = serde_json::from_str::<State>(old).unwrap() else {
             panic!("not a report");
         };
-        assert_eq!(
-            (d.step, d.division_id, d.point.as_deref()),
-            (Step::Point, Some(3), None)
-        );
+        assert_eq!((d.step, d.division_id), (Step::Point, Some(3)));
     }
 
     #[tokio::test]

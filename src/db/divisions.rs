@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sqlx::SqlitePool;
 
-use super::{audit, ts, Tx};
+use super::{audit, begin_write, ts, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Division {
@@ -115,28 +115,42 @@ pub enum AddRefused {
     Exists(Division),
 }
 
+/// Finds a division by name or creates it, in a transaction of its own: returns the
+/// division and whether it was created.
+pub async fn ensure(
+    pool: &SqlitePool,
+    name: &str,
+    actor_id: i64,
+) -> Result<(Division, bool), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let found = get_or_create(&mut tx, name, actor_id).await?;
+    tx.commit().await?;
+    Ok(found)
+}
+
 /// Adds a division by name. A retired division of the same name is brought back into use
 /// (with its audit record) rather than duplicated. Returns the division and whether it
-/// was retired before.
+/// was retired before. One transaction.
 pub async fn add(
-    tx: &mut Tx<'_>,
+    pool: &SqlitePool,
     name: &str,
     actor_id: i64,
 ) -> Result<Result<(Division, bool), AddRefused>, sqlx::Error> {
-    let (d, created) = get_or_create(tx, name, actor_id).await?;
-    if created {
-        return Ok(Ok((d, false)));
-    }
-    if !d.retired {
+    let mut tx = begin_write(pool).await?;
+    let (d, created) = get_or_create(&mut tx, name, actor_id).await?;
+    if !created && !d.retired {
         return Ok(Err(AddRefused::Exists(d)));
     }
-    restore(tx, d.id, actor_id).await?;
+    if !created {
+        restore_in(&mut tx, d.id, actor_id).await?;
+    }
+    tx.commit().await?;
     Ok(Ok((
         Division {
             retired: false,
             ..d
         },
-        true,
+        !created,
     )))
 }
 
@@ -148,27 +162,30 @@ pub enum RenameRefused {
     Taken(String),
 }
 
-/// Renames a division, with its audit record (old and new name).
+/// A division renamed: its name before and the division now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    pub old_name: String,
+    pub division: Division,
+}
+
+/// Renames a division, with its audit record (old and new name). One transaction.
 pub async fn rename(
-    tx: &mut Tx<'_>,
+    pool: &SqlitePool,
     id: i64,
     new_name: &str,
     actor_id: i64,
-) -> Result<Result<Division, RenameRefused>, sqlx::Error> {
+) -> Result<Result<Renamed, RenameRefused>, sqlx::Error> {
     let name = fold(new_name);
-    let Some(old) =
-        sqlx::query_as::<_, Division>("SELECT id, name, retired FROM divisions WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-    else {
+    let mut tx = begin_write(pool).await?;
+    let Some(old) = get_tx(&mut tx, id).await? else {
         return Ok(Err(RenameRefused::NotFound));
     };
     let other: Option<String> =
         sqlx::query_scalar("SELECT name FROM divisions WHERE name_key = ? AND id <> ?")
             .bind(name_key(&name))
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
     if let Some(other) = other {
         return Ok(Err(RenameRefused::Taken(other)));
@@ -177,10 +194,10 @@ pub async fn rename(
         .bind(&name)
         .bind(name_key(&name))
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     audit::record(
-        tx,
+        &mut tx,
         Some(actor_id),
         "division.rename",
         "division",
@@ -188,7 +205,11 @@ pub async fn rename(
         serde_json::json!({ "from": old.name, "to": name }),
     )
     .await?;
-    Ok(Ok(Division { name, ..old }))
+    tx.commit().await?;
+    Ok(Ok(Renamed {
+        old_name: old.name.clone(),
+        division: Division { name, ..old },
+    }))
 }
 
 /// Why a division was not retired: what still depends on it.
@@ -203,8 +224,22 @@ pub enum RetireRefused {
 }
 
 /// Retires a division that nothing depends on any more (no heads, no active rows, no
-/// functions in the Registry); its open invitations are revoked with it. One audit record.
+/// functions in the Registry); its open invitations are revoked with it. One audit record,
+/// one transaction.
 pub async fn retire(
+    pool: &SqlitePool,
+    id: i64,
+    actor_id: i64,
+) -> Result<Result<Division, RetireRefused>, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let outcome = retire_in(&mut tx, id, actor_id).await?;
+    if outcome.is_ok() {
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+async fn retire_in(
     tx: &mut Tx<'_>,
     id: i64,
     actor_id: i64,
@@ -264,8 +299,16 @@ pub async fn retire(
     Ok(Ok(division))
 }
 
-/// Brings a retired division back into use. False when there is no such division.
-pub async fn restore(tx: &mut Tx<'_>, id: i64, actor_id: i64) -> Result<bool, sqlx::Error> {
+/// Brings a retired division back into use, in a transaction of its own. False when there
+/// is no such division.
+pub async fn restore(pool: &SqlitePool, id: i64, actor_id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let found = restore_in(&mut tx, id, actor_id).await?;
+    tx.commit().await?;
+    Ok(found)
+}
+
+async fn restore_in(tx: &mut Tx<'_>, id: i64, actor_id: i64) -> Result<bool, sqlx::Error> {
     let n = sqlx::query("UPDATE divisions SET retired = 0 WHERE id = ? AND retired = 1")
         .bind(id)
         .execute(&mut **tx)
@@ -323,27 +366,28 @@ mod tests {
     #[tokio::test]
     async fn rename_retire_restore_with_audit_records() {
         let (pool, _dir) = db().await;
-        let mut tx = pool.begin().await.unwrap();
-        let (a, _) = add(&mut tx, "Отдел кадров", 1).await.unwrap().unwrap();
-        let (b, _) = add(&mut tx, "Отдел печати", 1).await.unwrap().unwrap();
+        let (a, _) = add(&pool, "Отдел кадров", 1).await.unwrap().unwrap();
+        let (b, _) = add(&pool, "Отдел печати", 1).await.unwrap().unwrap();
         assert_eq!(
-            add(&mut tx, "отдел  КАДРОВ", 1).await.unwrap(),
+            add(&pool, "отдел  КАДРОВ", 1).await.unwrap(),
             Err(AddRefused::Exists(a.clone()))
         );
         assert_eq!(
-            rename(&mut tx, a.id, " Отдел  печати ", 1).await.unwrap(),
+            rename(&pool, a.id, " Отдел  печати ", 1).await.unwrap(),
             Err(RenameRefused::Taken("Отдел печати".into()))
         );
-        let r = rename(&mut tx, a.id, "Управление  кадров", 1)
+        let r = rename(&pool, a.id, "Управление  кадров", 1)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(r.name, "Управление кадров");
+        assert_eq!(r.division.name, "Управление кадров");
+        assert_eq!(r.old_name, "Отдел кадров");
         assert_eq!(
-            rename(&mut tx, 999, "x", 1).await.unwrap(),
+            rename(&pool, 999, "x", 1).await.unwrap(),
             Err(RenameRefused::NotFound)
         );
         // A head keeps the division in use.
+        let mut tx = pool.begin().await.unwrap();
         crate::db::people::assign(
             &mut tx,
             5,
@@ -355,16 +399,16 @@ mod tests {
         )
         .await
         .unwrap();
+        tx.commit().await.unwrap();
         assert_eq!(
-            retire(&mut tx, b.id, 1).await.unwrap(),
+            retire(&pool, b.id, 1).await.unwrap(),
             Err(RetireRefused::InUse {
                 heads: 1,
                 rows: 0,
                 functions: 0
             })
         );
-        assert!(retire(&mut tx, a.id, 1).await.unwrap().is_ok());
-        tx.commit().await.unwrap();
+        assert!(retire(&pool, a.id, 1).await.unwrap().is_ok());
         let names: Vec<_> = list(&pool)
             .await
             .unwrap()
@@ -377,11 +421,10 @@ mod tests {
         assert!(all[1].retired && all[1].name == "Управление кадров");
         assert_eq!(all[0].heads, 1);
         // Adding a retired division's name brings it back.
-        let mut tx = pool.begin().await.unwrap();
-        let (back, was_retired) = add(&mut tx, "управление кадров", 1).await.unwrap().unwrap();
+        let (back, was_retired) = add(&pool, "управление кадров", 1).await.unwrap().unwrap();
         assert!(was_retired);
         assert_eq!(back.id, a.id);
-        tx.commit().await.unwrap();
+        assert!(!restore(&pool, 999, 1).await.unwrap());
         let actions: Vec<String> = sqlx::query_scalar(
             "SELECT action FROM audit_log WHERE entity = 'division' ORDER BY id",
         )

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sqlx::SqlitePool;
 
-use super::{audit, ts, Tx};
+use super::{audit, begin_write, ts, Tx};
 use crate::domain::{Lang, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +257,77 @@ pub async fn revoke(tx: &mut Tx<'_>, telegram_id: i64, actor_id: i64) -> Result<
     set_role(tx, telegram_id, Role::Stranger, None, actor_id).await?;
     super::dialogues::remove(&mut **tx, telegram_id).await?;
     Ok(true)
+}
+
+/// What came of changing a person's role from chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleChange {
+    /// Done; for a head, the name of their division.
+    Done { division_name: Option<String> },
+    /// The division is gone or retired.
+    DivisionGone,
+    /// The person has no access (any more): nothing to change.
+    NoAccess,
+}
+
+/// Gives a person with access another role (a head: with the division), in one write
+/// transaction that checks the person and the division inside it, so that a revocation or
+/// a retirement at the same moment cannot be undone. A person who stops being a head loses
+/// their unfinished report with it (it would fail at sending).
+pub async fn change_role(
+    pool: &SqlitePool,
+    telegram_id: i64,
+    role: Role,
+    division_id: Option<i64>,
+    actor_id: i64,
+) -> Result<RoleChange, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let division_name = match division_id {
+        Some(d) => {
+            let found: Option<(String, bool)> =
+                sqlx::query_as("SELECT name, retired FROM divisions WHERE id = ?")
+                    .bind(d)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match found {
+                Some((name, false)) => Some(name),
+                _ => return Ok(RoleChange::DivisionGone),
+            }
+        }
+        None => None,
+    };
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT role FROM people WHERE telegram_id = ?")
+            .bind(telegram_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if current
+        .as_deref()
+        .is_none_or(|r| r == Role::Stranger.code())
+    {
+        return Ok(RoleChange::NoAccess);
+    }
+    if !set_role(&mut tx, telegram_id, role, division_id, actor_id).await? {
+        return Ok(RoleChange::NoAccess);
+    }
+    if role != Role::Head {
+        super::dialogues::remove(&mut *tx, telegram_id).await?;
+    }
+    tx.commit().await?;
+    Ok(RoleChange::Done { division_name })
+}
+
+/// Takes a person's access away, in a transaction of its own (see [`revoke`]). False when
+/// they had none.
+pub async fn revoke_access(
+    pool: &SqlitePool,
+    telegram_id: i64,
+    actor_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let done = revoke(&mut tx, telegram_id, actor_id).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 #[cfg(test)]

@@ -135,6 +135,141 @@ pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), s
     Ok((id, true))
 }
 
+/// What a report holds besides who sends it.
+#[derive(Debug, Clone)]
+pub enum Content<'a> {
+    /// A new row or a change: the row as proposed. With `typed_function`, the function is
+    /// missing from the Registry and is added under that name (in the same transaction);
+    /// `data.function_id` is then ignored.
+    Row {
+        data: TouchpointData,
+        typed_function: Option<&'a str>,
+    },
+    /// An exclusion, with its reason (5.1).
+    Exclusion {
+        reason_kind: ReasonKind,
+        reason_text: Option<&'a str>,
+    },
+}
+
+/// A report as its author sends it.
+#[derive(Debug, Clone)]
+pub struct Submission<'a> {
+    pub action: Action,
+    /// The row changed or excluded.
+    pub row_id: Option<i64>,
+    pub division_id: i64,
+    pub reporter_id: i64,
+    pub content: Content<'a>,
+    /// Identifies the act of sending (the chat and the summary card): the same update
+    /// delivered twice finds the report it already made.
+    pub key: &'a str,
+    /// The dialogue that ends with the report.
+    pub chat_id: i64,
+}
+
+/// What came of sending a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    /// The report (made now, or by an earlier delivery of the same press).
+    Made(i64),
+    /// The row is no longer in the list, or no longer in the report's division.
+    RowGone,
+    /// The point already stands under this function, in the list or in a pending report (3.7).
+    Duplicate,
+    /// A change that changes nothing.
+    NothingChanged,
+}
+
+/// Sends a report: one write transaction that checks the row and the one-point-per-process
+/// rule (3.7) again, makes the pending request with its audit record (and a typed function
+/// when there is one) and ends the dialogue — all or nothing.
+pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    if let Some(id) = by_key(&mut *tx, s.key).await? {
+        return Ok(Submitted::Made(id));
+    }
+    let row = match s.row_id {
+        Some(id) => match super::touchpoints::get(&mut *tx, id).await? {
+            Some(r)
+                if r.status == crate::domain::RowStatus::Active
+                    && r.division_id == s.division_id =>
+            {
+                Some(r)
+            }
+            _ => return Ok(Submitted::RowGone),
+        },
+        None => None,
+    };
+    let (payload, reason_kind, reason_text) = match s.content {
+        Content::Exclusion {
+            reason_kind,
+            reason_text,
+        } => (None, reason_kind, reason_text),
+        Content::Row {
+            mut data,
+            typed_function,
+        } => {
+            if let Some(name) = typed_function {
+                data.function_id = super::functions::add(
+                    &mut tx,
+                    super::functions::NewFunction {
+                        code: None,
+                        name,
+                        is_service: false,
+                        direction: data.direction,
+                        division_id: s.division_id,
+                        in_registry: false,
+                    },
+                    s.reporter_id,
+                )
+                .await?;
+            }
+            if let Some(existing) = super::touchpoints::find_same_point(
+                &mut *tx,
+                data.function_id,
+                data.kind,
+                &data.point,
+            )
+            .await?
+            {
+                if Some(existing) != s.row_id {
+                    return Ok(Submitted::Duplicate);
+                }
+            }
+            if pending_same_point(&mut *tx, &data, s.row_id)
+                .await?
+                .is_some()
+            {
+                return Ok(Submitted::Duplicate);
+            }
+            let reason_kind = match &row {
+                Some(old) if old.data == data => return Ok(Submitted::NothingChanged),
+                Some(old) => ReasonKind::of_change(&old.data, &data),
+                None => ReasonKind::Other,
+            };
+            (Some(data), reason_kind, None)
+        }
+    };
+    let (id, _) = create(
+        &mut tx,
+        NewRequest {
+            action: s.action,
+            touchpoint_id: s.row_id,
+            division_id: s.division_id,
+            reporter_id: s.reporter_id,
+            payload: payload.as_ref(),
+            reason_kind,
+            reason_text,
+            idempotency_key: s.key,
+        },
+    )
+    .await?;
+    super::dialogues::remove(&mut *tx, s.chat_id).await?;
+    tx.commit().await?;
+    Ok(Submitted::Made(id))
+}
+
 /// The request a key already made, if any.
 pub async fn by_key<'e, E>(ex: E, key: &str) -> Result<Option<i64>, sqlx::Error>
 where

@@ -2,6 +2,7 @@
 //! request and the rules they obey. No IO here; nothing fails for reasons outside its inputs.
 
 pub mod dict;
+pub mod draft;
 pub mod people;
 pub mod request;
 pub mod schedule;

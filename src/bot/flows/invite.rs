@@ -3,16 +3,29 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 
+use crate::bot::access::admin_only;
+use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
+use crate::bot::commands::Command;
+use crate::bot::route::command;
 use crate::bot::ui::{self, esc};
-use crate::bot::{Actor, App, HandlerResult, TgBot};
 use crate::db;
 use crate::domain::touchpoint::{clean_text, TextProblem, MAX_DIVISION_NAME};
 use crate::domain::Role;
 use crate::tr;
 
-pub async fn invite(
+pub fn schema() -> UpdateHandler<HandlerError> {
+    command().branch(
+        case![Command::Invite(division)]
+            .chain(admin_only())
+            .endpoint(invite),
+    )
+}
+
+async fn invite(
     bot: TgBot,
     msg: Message,
     app: Arc<App>,
@@ -20,10 +33,6 @@ pub async fn invite(
     division: String,
 ) -> HandlerResult {
     let lang = actor.lang;
-    if actor.role != Role::Admin {
-        ui::send(&bot, msg.chat.id, tr!(app.i18n, lang, "only-admin")).await?;
-        return Ok(());
-    }
     let name = match clean_text(&division, MAX_DIVISION_NAME) {
         Ok(n) => n,
         Err(TextProblem::Empty) => {
@@ -40,9 +49,7 @@ pub async fn invite(
             return Ok(());
         }
     };
-    let mut tx = db::begin_write(&app.pool).await?;
-    let (div, created) = db::divisions::get_or_create(&mut tx, &name, actor.id).await?;
-    tx.commit().await?;
+    let (div, created) = db::divisions::ensure(&app.pool, &name, actor.id).await?;
     if div.retired {
         let text = tr!(
             app.i18n,

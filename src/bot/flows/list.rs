@@ -5,24 +5,49 @@
 
 use std::sync::Arc;
 
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ParseMode};
 
-use super::Answer;
+use crate::bot::access::members_only;
+use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::{CallbackData, ListScope};
+use crate::bot::commands::Command;
+use crate::bot::press::Press;
+use crate::bot::route::{command, pressed};
 use crate::bot::ui;
-use crate::bot::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::db;
 use crate::db::touchpoints::Filter;
-use crate::domain::{Direction, Lang, Role};
+use crate::domain::{Direction, Lang};
 use crate::export::{self, Format, Meta};
 use crate::tr;
 
 /// At most this many divisions get a button of their own.
 const DIVISION_BUTTONS: usize = 12;
 
-fn may_list(actor: &Actor) -> bool {
-    actor.role != Role::Stranger
+pub fn schema() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .branch(
+            command().branch(
+                case![Command::List(arg)]
+                    .chain(members_only())
+                    .endpoint(list),
+            ),
+        )
+        .branch(
+            pressed()
+                .branch(
+                    case![CallbackData::ListFormat(format, page)]
+                        .chain(members_only())
+                        .endpoint(format_pressed),
+                )
+                .branch(
+                    case![CallbackData::List(format, scope)]
+                        .chain(members_only())
+                        .endpoint(scope_pressed),
+                ),
+        )
 }
 
 async fn card(
@@ -81,23 +106,8 @@ async fn card(
 }
 
 /// `/list [xlsx|docx|csv]`.
-pub async fn list(
-    bot: TgBot,
-    msg: Message,
-    app: Arc<App>,
-    actor: Actor,
-    arg: Option<String>,
-) -> HandlerResult {
+async fn list(bot: TgBot, app: Arc<App>, actor: Actor, arg: Option<String>) -> HandlerResult {
     let lang = actor.lang;
-    if !may_list(&actor) {
-        ui::send(
-            &bot,
-            msg.chat.id,
-            tr!(app.i18n, lang, "help-stranger", id = actor.id),
-        )
-        .await?;
-        return Ok(());
-    }
     let format = match arg.as_deref() {
         None => Format::Xlsx,
         Some(a) => match Format::from_code(a) {
@@ -105,7 +115,7 @@ pub async fn list(
             None => {
                 ui::send(
                     &bot,
-                    msg.chat.id,
+                    actor.chat(),
                     tr!(app.i18n, lang, "list-bad-format", format = ui::esc(a)),
                 )
                 .await?;
@@ -114,51 +124,38 @@ pub async fn list(
         },
     };
     let (text, kb) = card(&app, lang, actor.division_id, format, 0).await?;
-    ui::send_kb(&bot, msg.chat.id, text, kb).await?;
+    ui::send_kb(&bot, actor.chat(), text, kb).await?;
     Ok(())
 }
 
 /// A format button (or a page of divisions): the card is redrawn with that format chosen.
-pub async fn format_pressed(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
-    format: Format,
-    page: u16,
-) -> Result<Answer, HandlerError> {
-    if !may_list(actor) {
-        return Ok(Answer::text(tr!(app.i18n, actor.lang, "button-stale")));
-    }
+async fn format_pressed(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    (format, page): (Format, u16),
+) -> HandlerResult {
     if let Some(m) = q.regular_message() {
-        let (text, kb) = card(app, actor.lang, actor.division_id, format, page).await?;
-        if let Err(e) = bot
-            .edit_message_text(m.chat.id, m.id, text)
-            .parse_mode(ParseMode::Html)
-            .reply_markup(kb)
-            .await
-        {
-            log::debug!("redrawing /list: {e}");
+        let (text, kb) = card(&app, actor.lang, actor.division_id, format, page).await?;
+        if let Err(e) = ui::edit_kb(&bot, m.chat.id, m.id, text, kb).await {
+            log::warn!("redrawing /list: {e}");
         }
     }
-    Ok(Answer::none())
+    Ok(())
 }
 
-/// A scope button: the file is made and sent. The query is answered first: making a large
+/// A scope button: the file is made and sent. The press is answered first: making a large
 /// file takes a moment.
-pub async fn scope_pressed(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
-    format: Format,
-    scope: ListScope,
-) -> Result<Answer, HandlerError> {
+async fn scope_pressed(
+    bot: TgBot,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
+    (format, scope): (Format, ListScope),
+) -> HandlerResult {
     let lang = actor.lang;
     let i = &app.i18n;
-    if !may_list(actor) {
-        return Ok(Answer::text(tr!(i, lang, "button-stale")));
-    }
     let (filter, division_name) = match scope {
         ListScope::All => (Filter::default(), None),
         ListScope::Direction(d) => (
@@ -176,26 +173,19 @@ pub async fn scope_pressed(
                 },
                 Some(dv.name),
             ),
-            None => return Ok(Answer::text(tr!(i, lang, "button-stale"))),
+            None => {
+                press.note(tr!(i, lang, "button-stale")).await;
+                return Ok(());
+            }
         },
     };
-    if let Err(e) = bot
-        .answer_callback_query(q.id.clone())
-        .text(tr!(i, lang, "list-making"))
-        .await
-    {
-        log::warn!("answering a /list press: {e}");
-    }
-    let chat = q
-        .regular_message()
-        .map(|m| m.chat.id)
-        .unwrap_or(ChatId(actor.id));
-    // The query is answered: a failure from here on is told in chat.
-    if let Err(e) = make_and_send(bot, app, actor, chat, format, filter, division_name).await {
+    press.note(tr!(i, lang, "list-making")).await;
+    // The press is answered: a failure from here on is told in chat.
+    if let Err(e) = make_and_send(&bot, &app, &actor, format, filter, division_name).await {
         log::error!("making the list for user {}: {e}", actor.id);
-        ui::send(bot, chat, tr!(i, lang, "error-generic")).await?;
+        ui::send(&bot, actor.chat(), tr!(i, lang, "error-generic")).await?;
     }
-    Ok(Answer::answered())
+    Ok(())
 }
 
 /// Makes the file and sends it.
@@ -203,7 +193,6 @@ async fn make_and_send(
     bot: &TgBot,
     app: &App,
     actor: &Actor,
-    chat: ChatId,
     format: Format,
     filter: Filter,
     division_name: Option<String>,
@@ -223,7 +212,7 @@ async fn make_and_send(
         points = tr!(i, lang, "points-count", count = count),
         date = today.format("%d.%m.%Y").to_string()
     );
-    bot.send_document(chat, InputFile::memory(bytes).file_name(name))
+    bot.send_document(actor.chat(), InputFile::memory(bytes).file_name(name))
         .caption(caption)
         .parse_mode(ParseMode::Html)
         .await?;

@@ -3,23 +3,38 @@
 
 use std::sync::Arc;
 
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::CallbackData;
-use crate::bot::ui::{self, esc};
-use crate::bot::{Actor, App, HandlerError, HandlerResult, TgBot};
+use crate::bot::commands::Command;
+use crate::bot::press::Press;
+use crate::bot::route::{command, pressed};
+use crate::bot::ui::{self, esc, review};
 use crate::db;
 use crate::db::requests::Request;
-use crate::domain::{Action, Lang, RequestStatus};
+use crate::domain::{Lang, RequestStatus};
 use crate::tr;
 
 /// Reports per page.
 const PER_PAGE: i64 = 5;
 
-pub async fn my(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+pub fn schema() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .branch(command().branch(case![Command::My].endpoint(my)))
+        .branch(
+            pressed()
+                .branch(case![CallbackData::Withdraw(id)].endpoint(withdraw))
+                .branch(case![CallbackData::MyPage(p)].endpoint(turn_page)),
+        )
+}
+
+async fn my(bot: TgBot, app: Arc<App>, actor: Actor) -> HandlerResult {
     let (text, kb) = page(&app, &actor, 0).await?;
-    ui::send_kb(&bot, msg.chat.id, text, kb).await?;
+    ui::send_kb(&bot, actor.chat(), text, kb).await?;
     Ok(())
 }
 
@@ -56,14 +71,6 @@ async fn what(app: &App, lang: Lang, r: &Request) -> Result<String, sqlx::Error>
         ),
         None => "—".into(),
     })
-}
-
-fn action_label(app: &App, lang: Lang, a: Action) -> String {
-    match a {
-        Action::Add => tr!(app.i18n, lang, "action-add"),
-        Action::Change => tr!(app.i18n, lang, "action-change"),
-        Action::Exclude => tr!(app.i18n, lang, "action-exclude"),
-    }
 }
 
 fn status_label(app: &App, lang: Lang, r: &Request) -> String {
@@ -115,7 +122,7 @@ async fn page(
             lang,
             "my-item",
             id = r.id,
-            action = action_label(app, lang, r.action),
+            action = ui::action_label(app, lang, r.action),
             what = what(app, lang, r).await?,
             division = esc(&r.division_name),
             sent = date(r.created_at),
@@ -152,36 +159,37 @@ async fn redraw(bot: &TgBot, q: &CallbackQuery, app: &App, actor: &Actor, p: u16
     Ok(())
 }
 
-/// A page button of `/my`; returns the text to answer the query with.
-pub async fn turn_page(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
+/// A page button of `/my`.
+async fn turn_page(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
     p: u16,
-) -> Result<Option<String>, HandlerError> {
-    redraw(bot, q, app, actor, p).await?;
-    Ok(None)
+) -> HandlerResult {
+    redraw(&bot, &q, &app, &actor, p).await
 }
 
 /// The withdraw button: only the reporter, only while pending (one conditional write).
-pub async fn withdraw(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
+async fn withdraw(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
     id: i64,
-) -> Result<Option<String>, HandlerError> {
+) -> HandlerResult {
     let lang = actor.lang;
-    if db::requests::withdraw(&app.pool, id, actor.id).await? {
-        log::info!("request {id} withdrawn by user {}", actor.id);
-        // The authorized persons' cards lose their buttons and say so.
-        if let Err(e) = super::review::update_cards(bot, app, id, &actor.name).await {
-            log::warn!("updating the cards of withdrawn request {id}: {e}");
-        }
-        redraw(bot, q, app, actor, 0).await?;
-        Ok(Some(tr!(app.i18n, lang, "withdrawn", id = id)))
-    } else {
-        Ok(Some(tr!(app.i18n, lang, "withdraw-refused")))
+    if !db::requests::withdraw(&app.pool, id, actor.id).await? {
+        press.note(tr!(app.i18n, lang, "withdraw-refused")).await;
+        return Ok(());
     }
+    log::info!("request {id} withdrawn by user {}", actor.id);
+    // The authorized persons' cards lose their buttons and say so.
+    if let Err(e) = review::update_cards(&bot, &app, id, &actor.name).await {
+        log::warn!("updating the cards of withdrawn request {id}: {e}");
+    }
+    redraw(&bot, &q, &app, &actor, 0).await?;
+    press.note(tr!(app.i18n, lang, "withdrawn", id = id)).await;
+    Ok(())
 }

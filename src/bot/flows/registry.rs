@@ -9,14 +9,19 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Utc;
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::net::Download;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
 
-use super::Answer;
-use crate::bot::callback::{AdminCb, CallbackData};
+use crate::bot::access::admin_only;
+use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
+use crate::bot::callback::{CallbackData, RegistryCb};
+use crate::bot::commands::Command;
+use crate::bot::press::Press;
+use crate::bot::route::{command, message, pressed};
 use crate::bot::ui::{self, esc};
-use crate::bot::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::db;
 use crate::db::divisions::name_key;
 use crate::db::registry::Refused;
@@ -24,21 +29,44 @@ use crate::domain::{Lang, Role};
 use crate::registry::{self, Plan};
 use crate::tr;
 
+pub fn schema() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .branch(
+            command().branch(
+                case![Command::Registry]
+                    .chain(admin_only())
+                    .endpoint(registry),
+            ),
+        )
+        // A file from an authorized person is a Registry of processes (3.1).
+        .branch(
+            message()
+                .filter(|msg: Message, actor: Actor| {
+                    msg.document().is_some() && actor.role == Role::Admin
+                })
+                .endpoint(on_document),
+        )
+        .branch(
+            pressed().branch(
+                case![CallbackData::Registry(b)]
+                    .chain(admin_only())
+                    .branch(case![RegistryCb::Apply(id)].endpoint(apply_pressed))
+                    .branch(case![RegistryCb::Discard(id)].endpoint(discard_pressed)),
+            ),
+        )
+}
+
 fn html(s: &str) -> String {
     esc(s)
 }
 
 /// A document from an authorized person: a Registry file.
-pub async fn on_document(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+async fn on_document(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
     let lang = actor.lang;
     let i = &app.i18n;
     let Some(doc) = msg.document() else {
         return Ok(());
     };
-    if actor.role != Role::Admin {
-        ui::send(&bot, msg.chat.id, tr!(i, lang, "only-admin")).await?;
-        return Ok(());
-    }
     if doc.file.size as usize > registry::MAX_BYTES {
         let text = tr!(
             i,
@@ -82,11 +110,11 @@ pub async fn on_document(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) 
     let kb = InlineKeyboardMarkup::new(vec![vec![
         InlineKeyboardButton::callback(
             tr!(i, lang, "btn-registry-apply"),
-            CallbackData::Admin(AdminCb::RegistryApply(staged.upload_id)).encode(),
+            CallbackData::Registry(RegistryCb::Apply(staged.upload_id)).encode(),
         ),
         InlineKeyboardButton::callback(
             tr!(i, lang, "btn-registry-discard"),
-            CallbackData::Admin(AdminCb::RegistryDiscard(staged.upload_id)).encode(),
+            CallbackData::Registry(RegistryCb::Discard(staged.upload_id)).encode(),
         ),
     ]]);
     ui::send_kb(&bot, msg.chat.id, text, kb).await?;
@@ -117,40 +145,37 @@ async fn close_preview(bot: &TgBot, q: &CallbackQuery, line: String) {
 }
 
 /// `Применить` under a preview.
-pub async fn apply_pressed(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
+async fn apply_pressed(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
     upload_id: i64,
-) -> Result<Answer, HandlerError> {
+) -> HandlerResult {
     let i = &app.i18n;
     let lang = actor.lang;
     let applied =
         match db::registry::apply(&app.pool, upload_id, Some(actor.id), Utc::now()).await? {
             Ok(a) => a,
-            Err(Refused::NotFound) => return Ok(Answer::text(tr!(i, lang, "button-stale"))),
+            Err(Refused::NotFound) => {
+                press.note(tr!(i, lang, "button-stale")).await;
+                return Ok(());
+            }
             Err(Refused::Decided(status)) => {
-                return Ok(Answer::alert(tr!(
-                    i,
-                    lang,
-                    "registry-decided",
-                    status = status
-                )))
+                press
+                    .alert(tr!(i, lang, "registry-decided", status = status))
+                    .await;
+                return Ok(());
             }
             Err(Refused::Stale) => {
-                close_preview(bot, q, tr!(i, lang, "registry-stale")).await;
-                return Ok(Answer::alert(tr!(i, lang, "registry-stale")));
+                close_preview(&bot, &q, tr!(i, lang, "registry-stale")).await;
+                press.alert(tr!(i, lang, "registry-stale")).await;
+                return Ok(());
             }
         };
     log::info!("admin {} applied Registry upload {upload_id}", actor.id);
-    if let Err(e) = bot
-        .answer_callback_query(q.id.clone())
-        .text(tr!(i, lang, "done"))
-        .await
-    {
-        log::warn!("answering the Registry apply: {e}");
-    }
+    press.note(tr!(i, lang, "done")).await;
     let p = &applied.plan;
     let summary = tr!(
         i,
@@ -162,28 +187,30 @@ pub async fn apply_pressed(
         removed = p.removed.len(),
         divisions = p.new_divisions.len()
     );
-    close_preview(bot, q, summary).await;
-    if let Err(e) = ask_heads(bot, app, p, &applied.divisions).await {
+    close_preview(&bot, &q, summary).await;
+    if let Err(e) = ask_heads(&bot, &app, p, &applied.divisions).await {
         log::error!("asking the heads after Registry upload {upload_id}: {e}");
     }
-    Ok(Answer::answered())
+    Ok(())
 }
 
 /// `Отменить` under a preview.
-pub async fn discard_pressed(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
+async fn discard_pressed(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
     upload_id: i64,
-) -> Result<Answer, HandlerError> {
+) -> HandlerResult {
     let i = &app.i18n;
     let lang = actor.lang;
     if !db::registry::discard(&app.pool, upload_id, Some(actor.id), Utc::now()).await? {
-        return Ok(Answer::text(tr!(i, lang, "button-stale")));
+        press.note(tr!(i, lang, "button-stale")).await;
+        return Ok(());
     }
-    close_preview(bot, q, tr!(i, lang, "registry-discarded")).await;
-    Ok(Answer::none())
+    close_preview(&bot, &q, tr!(i, lang, "registry-discarded")).await;
+    Ok(())
 }
 
 /// What one division is asked after an import.
@@ -290,13 +317,9 @@ fn ask_text(app: &App, lang: Lang, ask: &Asks) -> String {
 }
 
 /// `/registry`: the Registry's state and what it leaves outstanding (5.1).
-pub async fn registry(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+async fn registry(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
     let lang = actor.lang;
     let i = &app.i18n;
-    if actor.role != Role::Admin {
-        ui::send(&bot, msg.chat.id, tr!(i, lang, "only-admin")).await?;
-        return Ok(());
-    }
     let have = db::registry::existing(&app.pool).await?;
     let removed_count = have.iter().filter(|e| e.removed).count();
     let mut lines = vec![tr!(

@@ -8,17 +8,36 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode, ReplyParameters};
 
-use super::Answer;
+use crate::bot::access::{heads_only, reporters_only};
+use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::CallbackData;
+use crate::bot::press::Press;
+use crate::bot::route::pressed;
 use crate::bot::ui::{self, esc};
-use crate::bot::{Actor, App, HandlerError, TgBot};
 use crate::db;
 use crate::domain::schedule::Every;
-use crate::domain::{Lang, Role};
+use crate::domain::Role;
 use crate::tr;
+
+/// The buttons of a reminder.
+pub fn schema() -> UpdateHandler<HandlerError> {
+    pressed()
+        .branch(
+            case![CallbackData::Current(round)]
+                .chain(heads_only())
+                .endpoint(current_pressed),
+        )
+        .branch(
+            case![CallbackData::ReportChanges]
+                .chain(reporters_only())
+                .endpoint(changes_pressed),
+        )
+}
 
 /// Rows listed in one reminder; the rest are in `/list`.
 const SHOWN_ROWS: usize = 40;
@@ -85,11 +104,8 @@ pub async fn tick(bot: &TgBot, app: &App, now: DateTime<Utc>) -> Result<Ticked, 
             continue;
         }
         let missing = db::reminders::unconfirmed(&app.pool, r.id).await?;
-        for admin in super::review::admin_ids(app).await? {
-            let lang = match db::people::get(&app.pool, admin).await? {
-                Some(p) => p.lang,
-                None => Lang::Ru,
-            };
+        for admin in app.admin_ids().await? {
+            let lang = app.lang_of(admin).await;
             let text = summary(app, lang, r.due_at, &missing);
             match ui::send(bot, ChatId(admin), text).await {
                 Ok(_) => done.summaries += 1,
@@ -123,7 +139,7 @@ pub async fn run(bot: TgBot, app: Arc<App>) {
 /// A head's reminder: the division's rows and the two buttons.
 async fn reminder(
     app: &App,
-    lang: Lang,
+    lang: crate::domain::Lang,
     division_id: i64,
     round_id: i64,
 ) -> Result<(String, InlineKeyboardMarkup), HandlerError> {
@@ -192,7 +208,7 @@ async fn reminder(
 
 fn summary(
     app: &App,
-    lang: Lang,
+    lang: crate::domain::Lang,
     due: DateTime<Utc>,
     missing: &[db::reminders::Unconfirmed],
 ) -> String {
@@ -220,34 +236,35 @@ fn summary(
     ui::fit(lines.join("\n"))
 }
 
-/// `Всё актуально`: the presser must be a division head now; the confirmation is recorded
-/// with the date, for the division they head now.
-pub async fn current_pressed(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
+/// `Всё актуально`: the presser is a division head now (the gate); the confirmation is
+/// recorded with the date, for the division they head now.
+async fn current_pressed(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
     round_id: i64,
-) -> Result<Answer, HandlerError> {
+) -> HandlerResult {
     let i = &app.i18n;
     let lang = actor.lang;
-    let (Role::Head, Some(division)) = (actor.role, actor.division_id) else {
-        return Ok(Answer::alert(tr!(i, lang, "confirm-only-head")));
+    let Some(division) = actor.division_id else {
+        return Ok(());
     };
     if !db::reminders::round_exists(&app.pool, round_id).await? {
-        return Ok(Answer::text(tr!(i, lang, "button-stale")));
+        press.note(tr!(i, lang, "button-stale")).await;
+        return Ok(());
     }
     let now = Utc::now();
     match db::reminders::confirm(&app.pool, Some(round_id), division, actor.id, now).await? {
-        Err(at) => Ok(Answer::text(tr!(
-            i,
-            lang,
-            "confirm-already",
-            date = day(app, at)
-        ))),
+        Err(at) => {
+            press
+                .note(tr!(i, lang, "confirm-already", date = day(&app, at)))
+                .await;
+        }
         Ok(()) => {
             log::info!("head {} confirmed division {division} current", actor.id);
-            let done = tr!(i, lang, "confirm-done", date = day(app, now));
+            let done = tr!(i, lang, "confirm-done", date = day(&app, now));
             if let Some(m) = q.regular_message() {
                 if let Err(e) = bot.edit_message_reply_markup(m.chat.id, m.id).await {
                     log::warn!("dropping the buttons of a reminder: {e}");
@@ -257,26 +274,19 @@ pub async fn current_pressed(
                     .reply_parameters(ReplyParameters::new(m.id))
                     .await?;
             }
-            Ok(Answer::text(done))
+            press.note(done).await;
         }
     }
+    Ok(())
 }
 
 /// `Сообщить изменения`: how to report them.
-pub async fn changes_pressed(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
-) -> Result<Answer, HandlerError> {
-    let i = &app.i18n;
-    if !matches!(actor.role, Role::Head | Role::Admin) {
-        return Ok(Answer::alert(tr!(i, actor.lang, "confirm-only-head")));
-    }
-    let chat = q
-        .regular_message()
-        .map(|m| m.chat.id)
-        .unwrap_or(ChatId(actor.id));
-    ui::send(bot, chat, tr!(i, actor.lang, "report-changes-how")).await?;
-    Ok(Answer::none())
+async fn changes_pressed(bot: TgBot, app: Arc<App>, actor: Actor) -> HandlerResult {
+    ui::send(
+        &bot,
+        actor.chat(),
+        tr!(app.i18n, actor.lang, "report-changes-how"),
+    )
+    .await?;
+    Ok(())
 }

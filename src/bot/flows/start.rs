@@ -4,19 +4,62 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::CallbackData;
-use crate::bot::commands;
-use crate::bot::flows::Answer;
+use crate::bot::commands::Command;
+use crate::bot::menu;
+use crate::bot::press::Press;
+use crate::bot::route::{command, message, pressed, Incoming};
 use crate::bot::state::{BotDialogue, State};
 use crate::bot::ui::{self, esc};
-use crate::bot::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::db;
 use crate::db::invites::Refused;
 use crate::domain::{Lang, Role};
 use crate::tr;
+
+/// `/start`, `/help`, `/lang`, `/cancel` and the language buttons; a stored dialogue that
+/// can no longer be read; `Отмена` under a typed question.
+pub fn schema() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .branch(
+            case![State::Unreadable]
+                .filter(|i: Incoming| !matches!(i, Incoming::Press(_)))
+                .endpoint(unreadable_state),
+        )
+        .branch(
+            command()
+                .branch(case![Command::Start(arg)].endpoint(start))
+                .branch(case![Command::Help].endpoint(help))
+                .branch(case![Command::Lang(arg)].endpoint(lang))
+                .branch(case![Command::Cancel].endpoint(cancel)),
+        )
+        .branch(
+            pressed()
+                .branch(case![CallbackData::SetLang(lang)].endpoint(set_lang_pressed))
+                .branch(
+                    case![CallbackData::Cancel]
+                        .filter(|state: State, q: CallbackQuery| {
+                            state.question_card().is_some()
+                                && state.question_card() == q.regular_message().map(|m| m.id.0)
+                        })
+                        .endpoint(cancel_question),
+                ),
+        )
+}
+
+/// What is left when no flow took the update: an unknown command, a message outside any
+/// dialogue (a hint, never silence), a press no button of the bot means now.
+pub fn fallback() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .branch(command().endpoint(unknown_command))
+        .branch(message().endpoint(hint))
+        .branch(pressed().endpoint(stale))
+}
 
 /// The greeting for a role, followed by what this person may do.
 async fn greeting(app: &App, actor: &Actor) -> Result<String, sqlx::Error> {
@@ -58,22 +101,18 @@ async fn greeting(app: &App, actor: &Actor) -> Result<String, sqlx::Error> {
 /// The commands this person may use, one line each.
 fn help_text(app: &App, actor: &Actor) -> String {
     let mut lines = vec![tr!(app.i18n, actor.lang, "help-title")];
-    for e in commands::menu_for(actor.role) {
-        let desc = app.i18n.label(actor.lang, &format!("cmd-{}", e.name));
-        lines.push(format!("/{} — {}", e.name, desc));
-    }
+    lines.extend(menu::help_lines(&app.i18n, actor.lang, actor.role));
     lines.join("\n")
 }
 
-pub async fn start(
+async fn start(
     bot: TgBot,
     msg: Message,
     app: Arc<App>,
     actor: Actor,
-    dialogue: BotDialogue,
     arg: Option<String>,
 ) -> HandlerResult {
-    dialogue.exit().await?;
+    // Any dialogue under way was dropped when the command arrived (`route`).
     if let Some(code) = arg {
         return redeem(bot, msg, app, actor, code).await;
     }
@@ -137,11 +176,11 @@ async fn redeem(
             app.i18n,
             lang,
             "invite-welcome-role",
-            role = super::admin::role_name(&app, lang, role)
+            role = ui::role_name(&app, lang, role)
         ),
     };
     if redeemed.role == Role::Admin {
-        super::admin::refresh_menu(&bot, &app, actor.id, Role::Admin).await;
+        menu::refresh(&bot, &app, actor.id, Role::Admin).await;
     }
     ui::send(
         &bot,
@@ -169,7 +208,7 @@ async fn redeem(
             "invite-accepted-role",
             name = esc(&actor.name),
             id = actor.id,
-            role = super::admin::role_name(&app, inviter_lang, role)
+            role = ui::role_name(&app, inviter_lang, role)
         ),
     };
     if let Err(e) = ui::send(&bot, ChatId(redeemed.invited_by), note).await {
@@ -178,7 +217,7 @@ async fn redeem(
     Ok(())
 }
 
-pub async fn help(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+async fn help(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
     let text = match actor.role {
         Role::Stranger => tr!(app.i18n, actor.lang, "help-stranger", id = actor.id),
         _ => help_text(&app, &actor),
@@ -196,7 +235,7 @@ fn lang_keyboard(app: &App) -> InlineKeyboardMarkup {
     })])
 }
 
-pub async fn lang(
+async fn lang(
     bot: TgBot,
     msg: Message,
     app: Arc<App>,
@@ -220,45 +259,66 @@ pub async fn lang(
     Ok(())
 }
 
-pub async fn set_lang_pressed(
-    bot: &TgBot,
-    q: &CallbackQuery,
-    app: &App,
-    actor: &Actor,
+async fn set_lang_pressed(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
     lang: Lang,
-) -> Result<Answer, HandlerError> {
+) -> HandlerResult {
     db::people::set_language(&app.pool, actor.id, &actor.name, lang).await?;
     let done = tr!(app.i18n, lang, "lang-set");
     if let Some(m) = q.regular_message() {
-        ui::edit(bot, m.chat.id, m.id, done.clone()).await?;
+        ui::edit(&bot, m.chat.id, m.id, done.clone()).await?;
     }
-    Ok(Answer::text(done))
+    press.note(done).await;
+    Ok(())
 }
 
-pub async fn cancel(
+/// `Отмена` under a question an authorized person was to answer by typing.
+async fn cancel_question(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
+    dialogue: BotDialogue,
+) -> HandlerResult {
+    dialogue.exit().await?;
+    let done = tr!(app.i18n, actor.lang, "cancel-done");
+    if let Some(m) = q.regular_message() {
+        ui::edit(&bot, m.chat.id, m.id, done.clone()).await?;
+    }
+    press.note(done).await;
+    Ok(())
+}
+
+/// A press that no flow took: the button is old, or its data forged.
+async fn stale(app: Arc<App>, actor: Actor, press: Press) -> HandlerResult {
+    press.note(tr!(app.i18n, actor.lang, "button-stale")).await;
+    Ok(())
+}
+
+async fn cancel(
     bot: TgBot,
     msg: Message,
     app: Arc<App>,
     actor: Actor,
     dialogue: BotDialogue,
+    state: State,
 ) -> HandlerResult {
-    let state = dialogue.get().await?.unwrap_or_default();
-    dialogue.exit().await?;
     let text = if state == State::Idle {
         tr!(app.i18n, actor.lang, "cancel-nothing")
     } else {
+        dialogue.exit().await?;
         tr!(app.i18n, actor.lang, "cancel-done")
     };
     ui::send(&bot, msg.chat.id, text).await?;
     Ok(())
 }
 
-pub async fn unknown_command(
-    bot: TgBot,
-    msg: Message,
-    app: Arc<App>,
-    actor: Actor,
-) -> HandlerResult {
+async fn unknown_command(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
     ui::send(
         &bot,
         msg.chat.id,
@@ -269,7 +329,7 @@ pub async fn unknown_command(
 }
 
 /// Anything else outside a dialogue: a hint, never silence.
-pub async fn fallback(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+async fn hint(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
     let text = match actor.role {
         Role::Stranger => tr!(app.i18n, actor.lang, "help-stranger", id = actor.id),
         _ => tr!(app.i18n, actor.lang, "not-understood"),
@@ -279,9 +339,8 @@ pub async fn fallback(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> 
 }
 
 /// The stored dialogue could not be read: say so, start afresh.
-pub async fn unreadable_state(
+async fn unreadable_state(
     bot: TgBot,
-    msg: Message,
     app: Arc<App>,
     actor: Actor,
     dialogue: BotDialogue,
@@ -289,7 +348,7 @@ pub async fn unreadable_state(
     dialogue.exit().await?;
     ui::send(
         &bot,
-        msg.chat.id,
+        actor.chat(),
         tr!(app.i18n, actor.lang, "dialogue-lost"),
     )
     .await?;

@@ -5,20 +5,29 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, ParseMode};
 
+use crate::bot::access::members_only;
+use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
+use crate::bot::commands::Command;
+use crate::bot::route::command;
 use crate::bot::ui::{self, esc};
-use crate::bot::{Actor, App, HandlerResult, TgBot};
 use crate::db;
-use crate::domain::{Lang, Role};
+use crate::domain::Lang;
 use crate::stats::{self, Stats};
 use crate::tr;
+
+pub fn schema() -> UpdateHandler<HandlerError> {
+    command().branch(case![Command::Stats].chain(members_only()).endpoint(stats))
+}
 
 /// Divisions listed by name; the chart still shows them all.
 const SHOWN_DIVISIONS: usize = 60;
 
-pub fn text(app: &App, lang: Lang, s: &Stats, date: &str) -> String {
+fn text(app: &App, lang: Lang, s: &Stats, date: &str) -> String {
     let i = &app.i18n;
     let mut out = vec![tr!(
         i,
@@ -112,17 +121,8 @@ pub fn text(app: &App, lang: Lang, s: &Stats, date: &str) -> String {
     ui::fit(out.join("\n"))
 }
 
-pub async fn stats(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+async fn stats(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
     let lang = actor.lang;
-    if actor.role == Role::Stranger {
-        ui::send(
-            &bot,
-            msg.chat.id,
-            tr!(app.i18n, lang, "help-stranger", id = actor.id),
-        )
-        .await?;
-        return Ok(());
-    }
     let s = db::stats::collect(&app.pool).await?;
     let date = Utc::now()
         .with_timezone(&app.schedule.offset)

@@ -1,15 +1,44 @@
-//! Sending helpers: every message is HTML, so every text a person typed must go through
-//! [`esc`] before it is put into one.
+//! What the flows share to talk: sending and editing HTML messages (every text a person
+//! typed goes through [`esc`] before it is put into one), buttons and the one pager, dates
+//! and role names as people read them; a row as a card ([`card`]); a report's card for the
+//! authorized persons ([`review`]).
 
+pub mod card;
+pub mod review;
+
+use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
 
+use super::app::{App, TgBot};
 use super::callback::CallbackData;
-use crate::domain::Lang;
+use crate::domain::{Action, Lang, Role};
 use crate::i18n::I18n;
 use crate::tr;
 
-use super::TgBot;
+/// A moment as the texts show it (the bot's own times are UTC).
+pub fn when(t: DateTime<Utc>) -> String {
+    t.format("%d.%m.%Y %H:%M UTC").to_string()
+}
+
+/// What a report asks for, in words.
+pub fn action_label(app: &App, lang: Lang, a: Action) -> String {
+    match a {
+        Action::Add => tr!(app.i18n, lang, "action-add"),
+        Action::Change => tr!(app.i18n, lang, "action-change"),
+        Action::Exclude => tr!(app.i18n, lang, "action-exclude"),
+    }
+}
+
+/// The name of a role, for texts.
+pub fn role_name(app: &App, lang: Lang, role: Role) -> String {
+    match role {
+        Role::Admin => tr!(app.i18n, lang, "role-admin"),
+        Role::Head => tr!(app.i18n, lang, "role-head"),
+        Role::Viewer => tr!(app.i18n, lang, "role-viewer"),
+        Role::Stranger => tr!(app.i18n, lang, "role-none"),
+    }
+}
 
 /// Longest button label, in characters (longer ones are cut with "…").
 pub const MAX_LABEL: usize = 60;
@@ -203,11 +232,42 @@ pub async fn edit_kb(
 pub fn quiet_edit<T>(res: ResponseResult<T>) -> ResponseResult<()> {
     match res {
         Ok(_) => Ok(()),
-        Err(e) if super::net::is_harmless_edit_error(&e) => {
+        Err(e) if crate::bot::net::is_harmless_edit_error(&e) => {
             log::debug!("edit skipped: {e}");
             Ok(())
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Replaces a pressed message with a new text and buttons; when it cannot be edited (too
+/// old, say), sends the text as a new message instead.
+pub async fn replace_or_send(
+    bot: &TgBot,
+    q: &CallbackQuery,
+    chat: ChatId,
+    text: String,
+    kb: InlineKeyboardMarkup,
+) -> ResponseResult<()> {
+    if let Some(m) = q.regular_message() {
+        let res = bot
+            .edit_message_text(m.chat.id, m.id, fit(text.clone()))
+            .parse_mode(ParseMode::Html)
+            .reply_markup(kb.clone())
+            .await;
+        match quiet_edit(res) {
+            Ok(()) => return Ok(()),
+            Err(e) => log::warn!("editing a card: {e}"),
+        }
+    }
+    send_kb(bot, chat, text, kb).await.map(|_| ())
+}
+
+/// Tells a person something in their language (their own chat); a failure is logged.
+pub async fn tell(bot: &TgBot, app: &App, id: i64, text: impl Fn(Lang) -> String) {
+    let lang = app.lang_of(id).await;
+    if let Err(e) = send(bot, ChatId(id), text(lang)).await {
+        log::warn!("telling {id}: {e}");
     }
 }
 

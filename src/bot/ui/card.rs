@@ -1,9 +1,10 @@
 //! How a row of the list looks in chat: the six columns as they will stand in the list
 //! (HTML, every typed text escaped), and the same with old → new for a change.
 
-use crate::bot::ui::esc;
-use crate::bot::App;
-use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, Row};
+use super::esc;
+use crate::bot::app::App;
+use crate::db;
+use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, Row, TouchpointData};
 use crate::tr;
 
 /// The columns of a row, complete or not (a draft).
@@ -43,6 +44,25 @@ impl View {
             little_used: d.little_used,
         }
     }
+}
+
+/// A view of proposed data, its function looked up.
+pub async fn view_of(app: &App, data: &TouchpointData) -> Result<View, sqlx::Error> {
+    let function = db::functions::get(&app.pool, data.function_id)
+        .await?
+        .map(|f| (f.name, f.code, f.in_registry));
+    Ok(View {
+        direction: Some(data.direction),
+        function,
+        kind: Some(data.kind),
+        channel: Some(data.channel),
+        point: Some(data.point.clone()),
+        needs: data.needs.iter().copied().collect(),
+        other_need: data.other_need.clone(),
+        features: Some(data.features.clone()),
+        clients: Some(data.clients),
+        little_used: data.little_used,
+    })
 }
 
 /// The values of the lines, in order: columns 2–6, then clients.

@@ -1,0 +1,372 @@
+//! The answers to a report's questions: a text typed (`on_message`) or a button pressed
+//! (`on_button`). Each fills the draft and moves on to what it still lacks.
+
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+
+use super::screen::field_key;
+use super::{advance, close_card, current_row, prompt, redraw, submit, Ctx};
+use crate::bot::app::{Actor, App, HandlerResult, TgBot};
+use crate::bot::callback::{CallbackData, ReportCb};
+use crate::bot::press::Press;
+use crate::bot::state::{BotDialogue, Draft, Field, Mode, Step};
+use crate::bot::ui::card;
+use crate::db;
+use crate::domain::touchpoint::{
+    clean_text, TextProblem, MAX_FEATURES, MAX_FUNCTION_NAME, MAX_OTHER_NEED, MAX_POINT, MAX_REASON,
+};
+use crate::domain::{Need, ReasonKind, Role, RowStatus};
+use crate::tr;
+
+/// A message while a report is under way.
+pub(super) async fn on_message(
+    bot: TgBot,
+    msg: Message,
+    app: Arc<App>,
+    actor: Actor,
+    dialogue: BotDialogue,
+    press: Press,
+    draft: Box<Draft>,
+) -> HandlerResult {
+    let ctx = Ctx {
+        bot: &bot,
+        app: &app,
+        actor: &actor,
+        chat: actor.chat(),
+        dialogue: &dialogue,
+        press: &press,
+    };
+    let lang = actor.lang;
+    let mut d = *draft;
+    let max = match d.step {
+        Step::FunctionName => MAX_FUNCTION_NAME,
+        Step::Point => MAX_POINT,
+        Step::OtherNeed => MAX_OTHER_NEED,
+        Step::Features => MAX_FEATURES,
+        Step::ExcludeReasonText => MAX_REASON,
+        Step::PickDirection | Step::PickFunction | Step::PickRow => MAX_POINT,
+        _ => {
+            // A step answered with buttons: say so and ask again.
+            ctx.say(tr!(app.i18n, lang, "use-buttons")).await?;
+            return prompt(&ctx, d).await;
+        }
+    };
+    let Some(text) = msg.text() else {
+        ctx.say(tr!(app.i18n, lang, "expected-text")).await?;
+        return prompt(&ctx, d).await;
+    };
+    let text = match clean_text(text, max) {
+        Ok(t) => t,
+        Err(TextProblem::Empty) => {
+            ctx.say(tr!(app.i18n, lang, "text-empty")).await?;
+            return prompt(&ctx, d).await;
+        }
+        Err(TextProblem::TooLong { max }) => {
+            ctx.say(tr!(app.i18n, lang, "text-too-long", max = max))
+                .await?;
+            return prompt(&ctx, d).await;
+        }
+    };
+    match d.step {
+        Step::FunctionName => {
+            d.function_name = Some(text);
+            d.function_id = None;
+        }
+        Step::Point => d.point = Some(text),
+        Step::OtherNeed => d.other_need = Some(text),
+        Step::Features => {
+            let none = ["нет", "no", "none", "-", "—"].contains(&text.to_lowercase().as_str());
+            d.features = Some(if none { None } else { Some(text) });
+        }
+        Step::ExcludeReasonText => d.reason_text = Some(text),
+        _ => {
+            // Choosing a row by typing part of it.
+            d.search = Some(text);
+            d.step = Step::PickRow;
+            d.page = 0;
+            return prompt(&ctx, d).await;
+        }
+    }
+    advance(&ctx, d).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Buttons.
+
+/// A button pressed while a report is under way. The press must be on the current card and
+/// fit the current step; the database is asked again for anything it names.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn on_button(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    dialogue: BotDialogue,
+    press: Press,
+    draft: Box<Draft>,
+    data: CallbackData,
+) -> HandlerResult {
+    let lang = actor.lang;
+    let i = &app.i18n;
+    let Some(m) = q.regular_message() else {
+        press.note(tr!(i, lang, "button-stale")).await;
+        return Ok(());
+    };
+    let ctx = Ctx {
+        bot: &bot,
+        app: &app,
+        actor: &actor,
+        chat: actor.chat(),
+        dialogue: &dialogue,
+        press: &press,
+    };
+    let q = &q;
+    let actor = &actor;
+    let app = &*app;
+    let mut d = *draft;
+    if d.card != Some(m.id.0) {
+        press.note(tr!(i, lang, "button-stale")).await;
+        return Ok(());
+    }
+    let data = match data {
+        CallbackData::Cancel => {
+            dialogue.exit().await?;
+            close_card(&ctx, q, &tr!(i, lang, "cancel-done")).await;
+            press.note(tr!(i, lang, "cancel-done")).await;
+            return Ok(());
+        }
+        CallbackData::Report(b) => b,
+        _ => {
+            press.note(tr!(i, lang, "button-stale")).await;
+            return Ok(());
+        }
+    };
+    use ReportCb as C;
+    match (d.step, data) {
+        (Step::Division | Step::Function | Step::PickFunction | Step::PickRow, C::Page(p)) => {
+            d.page = p;
+            redraw(&ctx, &d, m.id).await?;
+            return Ok(());
+        }
+        (Step::Division, C::Division(id)) => {
+            let Some(div) = db::divisions::get(&app.pool, id)
+                .await?
+                .filter(|dv| !dv.retired)
+            else {
+                {
+                    press.note(tr!(i, lang, "button-stale")).await;
+                    return Ok(());
+                }
+            };
+            close_card(&ctx, q, &div.name).await;
+            d.division_id = Some(div.id);
+        }
+        (Step::Direction, C::Direction(dir)) => {
+            close_card(&ctx, q, &i.label(lang, &dir.locale_key())).await;
+            d.direction = Some(dir);
+            d.function_id = None;
+            d.function_name = None;
+        }
+        (Step::Function, C::Function(id)) => {
+            let f = db::functions::get(&app.pool, id).await?;
+            let Some(f) = f.filter(|f| {
+                Some(f.division_id) == d.division_id && Some(f.direction) == d.direction
+            }) else {
+                {
+                    press.note(tr!(i, lang, "button-stale")).await;
+                    return Ok(());
+                }
+            };
+            close_card(&ctx, q, &f.name).await;
+            d.function_id = Some(f.id);
+            d.function_name = None;
+        }
+        (Step::Function, C::TypeFunction) => {
+            close_card(&ctx, q, &tr!(i, lang, "btn-type-function")).await;
+            d.step = Step::FunctionName;
+            prompt(&ctx, d).await?;
+            return Ok(());
+        }
+        (Step::Kind, C::Kind(k)) => {
+            close_card(&ctx, q, &i.label(lang, &k.locale_key())).await;
+            d.kind = Some(k);
+            d.channel = k.fixed_channel();
+        }
+        (Step::Channel, C::Channel(c)) => {
+            close_card(&ctx, q, &card::channel_label(app, lang, c)).await;
+            d.channel = Some(c);
+        }
+        (Step::Needs, C::ToggleNeed(n)) => {
+            if !d.needs.remove(&n) {
+                d.needs.insert(n);
+            }
+            redraw(&ctx, &d, m.id).await?;
+            return Ok(());
+        }
+        (Step::Needs, C::NeedsDone) => {
+            if d.needs.is_empty() {
+                {
+                    press.alert(tr!(i, lang, "need-at-least-one")).await;
+                    return Ok(());
+                }
+            }
+            if !d.needs.contains(&Need::Other) {
+                d.other_need = None;
+            }
+            let chosen: Vec<String> = d
+                .needs
+                .iter()
+                .map(|n| i.label(lang, &n.locale_key()))
+                .collect();
+            close_card(&ctx, q, &chosen.join("; ")).await;
+        }
+        (Step::Features, C::NoFeatures) => {
+            close_card(&ctx, q, &tr!(i, lang, "btn-no-features")).await;
+            d.features = Some(None);
+        }
+        (Step::Clients, C::Clients(c)) => {
+            close_card(&ctx, q, &card::clients_label(app, lang, c)).await;
+            d.clients = Some(c);
+        }
+        (Step::Summary, C::Send) => return submit::submit(&ctx, q, d).await,
+        (Step::Summary, C::LittleUsed) if d.mode != Mode::Exclude => {
+            d.little_used = !d.little_used;
+            redraw(&ctx, &d, m.id).await?;
+            return Ok(());
+        }
+        (Step::Summary, C::Edit) if d.mode != Mode::Exclude => {
+            d.step = Step::EditWhich;
+            redraw(&ctx, &d, m.id).await?;
+            return Ok(());
+        }
+        (Step::EditWhich, C::Back) => {
+            d.step = Step::Summary;
+            redraw(&ctx, &d, m.id).await?;
+            return Ok(());
+        }
+        (Step::EditWhich, C::EditField(f)) if Field::editable(d.mode).contains(&f) => {
+            close_card(&ctx, q, &i.label(lang, &field_key(f))).await;
+            d.clear(f);
+            if f == Field::Needs {
+                // The checklist shows the current needs.
+                d.step = Step::Needs;
+                d.page = 0;
+                prompt(&ctx, d).await?;
+                return Ok(());
+            }
+        }
+        (Step::Duplicate, C::OtherPoint) => {
+            close_card(&ctx, q, &tr!(i, lang, "btn-other-point")).await;
+            d.point = None;
+            if d.mode == Mode::Change {
+                // Back to the row's own point, then to the choice of what to change.
+                if let Some(row) = current_row(&ctx, &d).await? {
+                    d.point = Some(row.data.point.clone());
+                    d.kind = Some(row.data.kind);
+                    d.channel = Some(row.data.channel);
+                }
+                d.step = Step::EditWhich;
+                prompt(&ctx, d).await?;
+                return Ok(());
+            }
+        }
+        (Step::Duplicate, C::ChangeNeedsOf(row_id)) if d.duplicate_row == Some(row_id) => {
+            let row = db::touchpoints::get(&app.pool, row_id).await?;
+            let Some(row) = row.filter(|r| r.status == RowStatus::Active) else {
+                {
+                    press.note(tr!(i, lang, "row-gone")).await;
+                    return Ok(());
+                }
+            };
+            if actor.role == Role::Head && actor.division_id != Some(row.division_id) {
+                {
+                    press
+                        .alert(tr!(
+                            i,
+                            lang,
+                            "row-other-division",
+                            division = row.division_name.clone()
+                        ))
+                        .await;
+                    return Ok(());
+                }
+            }
+            close_card(&ctx, q, &tr!(i, lang, "btn-change-needs")).await;
+            let mut c = Draft {
+                mode: Mode::Change,
+                ..Default::default()
+            };
+            c.prefill(&row);
+            c.step = Step::Needs;
+            prompt(&ctx, c).await?;
+            return Ok(());
+        }
+        (Step::PickDirection, C::Direction(dir)) => {
+            close_card(&ctx, q, &i.label(lang, &dir.locale_key())).await;
+            d.pick_direction = Some(dir);
+            d.step = Step::PickFunction;
+            d.page = 0;
+            prompt(&ctx, d).await?;
+            return Ok(());
+        }
+        (Step::PickFunction, C::Function(id)) => {
+            let f = db::functions::get(&app.pool, id).await?;
+            let Some(f) = f.filter(|f| Some(f.division_id) == d.division_id) else {
+                {
+                    press.note(tr!(i, lang, "button-stale")).await;
+                    return Ok(());
+                }
+            };
+            close_card(&ctx, q, &f.name).await;
+            d.pick_function = Some(f.id);
+            d.search = None;
+            d.step = Step::PickRow;
+            d.page = 0;
+            prompt(&ctx, d).await?;
+            return Ok(());
+        }
+        (Step::PickRow, C::Row(id)) => {
+            let row = db::touchpoints::get(&app.pool, id).await?;
+            let Some(row) = row
+                .filter(|r| r.status == RowStatus::Active && Some(r.division_id) == d.division_id)
+            else {
+                {
+                    press.note(tr!(i, lang, "row-gone")).await;
+                    return Ok(());
+                }
+            };
+            close_card(
+                &ctx,
+                q,
+                &format!(
+                    "{} — {}",
+                    i.label(lang, &row.data.kind.locale_key()),
+                    row.data.point
+                ),
+            )
+            .await;
+            d.row_id = Some(row.id);
+            if d.mode == Mode::Change {
+                d.prefill(&row);
+                d.step = Step::EditWhich;
+                prompt(&ctx, d).await?;
+                return Ok(());
+            }
+        }
+        (Step::ExcludeReason, C::ExcludeReason(r @ (ReasonKind::Registry | ReasonKind::Other))) => {
+            let label = match r {
+                ReasonKind::Registry => tr!(i, lang, "reason-registry"),
+                _ => tr!(i, lang, "reason-other"),
+            };
+            close_card(&ctx, q, &label).await;
+            d.reason_kind = Some(r);
+            d.reason_text = None;
+        }
+        _ => {
+            press.note(tr!(i, lang, "button-stale")).await;
+            return Ok(());
+        }
+    }
+    advance(&ctx, d).await
+}

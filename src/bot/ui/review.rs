@@ -1,0 +1,140 @@
+//! A report's card as the authorized persons see it, shared by the flows that send it
+//! (a report sent, `/pending`) and those that close it (a decision, a withdrawal): every
+//! copy sent is remembered, so that every copy shows the outcome and loses its buttons.
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode};
+
+use super::card::{self, view_of, View};
+use super::{esc, when};
+use crate::bot::app::{App, HandlerError, HandlerResult, TgBot};
+use crate::bot::callback::CallbackData;
+use crate::db;
+use crate::db::requests::Request;
+use crate::domain::{Action, Lang, RequestStatus};
+use crate::tr;
+
+/// The card of a request, as an authorized person sees it (HTML).
+pub async fn card_text(app: &App, lang: Lang, r: &Request) -> Result<String, sqlx::Error> {
+    let i = &app.i18n;
+    let action = super::action_label(app, lang, r.action);
+    let reporter = esc(r
+        .reporter_name
+        .as_deref()
+        .unwrap_or(&r.reporter_id.to_string()));
+    let row = match r.touchpoint_id {
+        Some(id) => db::touchpoints::get(&app.pool, id).await?,
+        None => None,
+    };
+    let body = match (r.action, &r.payload, &row) {
+        (Action::Change, Some(new), Some(old)) => {
+            card::diff_lines(app, lang, &View::of_row(old), &view_of(app, new).await?)
+        }
+        (_, Some(new), _) => card::lines(app, lang, &view_of(app, new).await?),
+        (_, None, Some(old)) => {
+            let reason = match (&r.reason_text, r.reason_kind) {
+                (Some(t), _) => esc(t),
+                (None, crate::domain::ReasonKind::Registry) => tr!(i, lang, "reason-registry"),
+                _ => "—".into(),
+            };
+            format!(
+                "{}\n{}",
+                card::lines(app, lang, &View::of_row(old)),
+                tr!(i, lang, "review-reason", reason = reason)
+            )
+        }
+        _ => "—".into(),
+    };
+    Ok(tr!(
+        i,
+        lang,
+        "review-card",
+        id = r.id,
+        action = action,
+        name = reporter,
+        division = esc(&r.division_name),
+        sent = when(r.created_at),
+        body = body
+    ))
+}
+
+fn buttons(app: &App, lang: Lang, id: i64) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![
+        InlineKeyboardButton::callback(
+            tr!(app.i18n, lang, "btn-accept"),
+            CallbackData::Accept(id).encode(),
+        ),
+        InlineKeyboardButton::callback(
+            tr!(app.i18n, lang, "btn-reject"),
+            CallbackData::Reject(id).encode(),
+        ),
+    ]])
+}
+
+/// Sends a request's card to one authorized person and remembers the copy.
+pub async fn send_card(bot: &TgBot, app: &App, chat: i64, r: &Request) -> HandlerResult {
+    let lang = app.lang_of(chat).await;
+    let text = card_text(app, lang, r).await?;
+    let sent = super::send_kb(bot, ChatId(chat), text.clone(), buttons(app, lang, r.id)).await?;
+    db::review::add_card(&app.pool, r.id, chat, sent.id.0, &text).await?;
+    Ok(())
+}
+
+/// A report was just sent: its card goes to every authorized person. A person the bot
+/// cannot reach (never started it, blocked it) is logged; the rest still get theirs, and
+/// `/pending` shows the queue at any time.
+pub async fn announce(bot: &TgBot, app: &App, request_id: i64) -> HandlerResult {
+    let Some(r) = db::requests::get(&app.pool, request_id).await? else {
+        return Ok(());
+    };
+    for admin in app.admin_ids().await? {
+        if let Err(e) = send_card(bot, app, admin, &r).await {
+            log::warn!("card of request {request_id} to admin {admin}: {e}");
+        }
+    }
+    Ok(())
+}
+
+/// The line under a decided card.
+fn verdict(app: &App, lang: Lang, r: &Request, who: &str) -> String {
+    let i = &app.i18n;
+    let at = r.decided_at.map(when).unwrap_or_default();
+    match r.status {
+        RequestStatus::Accepted => tr!(i, lang, "review-accepted", name = esc(who), at = at),
+        RequestStatus::Rejected => tr!(
+            i,
+            lang,
+            "review-rejected",
+            name = esc(who),
+            at = at,
+            reason = esc(r.decision_note.as_deref().unwrap_or("—"))
+        ),
+        RequestStatus::Withdrawn => tr!(i, lang, "review-withdrawn", at = at),
+        RequestStatus::Pending => String::new(),
+    }
+}
+
+/// Every copy of a request's card shows where it now stands and loses its buttons.
+/// Returns the request as it now is.
+pub async fn update_cards(
+    bot: &TgBot,
+    app: &App,
+    request_id: i64,
+    who: &str,
+) -> Result<Option<Request>, HandlerError> {
+    let Some(r) = db::requests::get(&app.pool, request_id).await? else {
+        return Ok(None);
+    };
+    for (chat, msg, text) in db::review::cards(&app.pool, request_id).await? {
+        let lang = app.lang_of(chat).await;
+        let text = format!("{text}\n\n{}", verdict(app, lang, &r, who));
+        let res = bot
+            .edit_message_text(ChatId(chat), MessageId(msg), super::fit(text))
+            .parse_mode(ParseMode::Html)
+            .await;
+        if let Err(e) = super::quiet_edit(res) {
+            log::warn!("updating card of request {request_id} in chat {chat}: {e}");
+        }
+    }
+    Ok(Some(r))
+}
