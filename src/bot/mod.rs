@@ -6,6 +6,7 @@ pub mod commands;
 pub mod flows;
 pub mod guard;
 pub mod net;
+pub mod probe;
 pub mod state;
 pub mod ui;
 
