@@ -27,6 +27,7 @@ pub struct Webhook {
     /// The public HTTPS address Telegram posts updates to, e.g.
     /// `https://bot.example.org/telegram`; long polling when not given.
     #[arg(
+        global = true,
         long = "webhook-url",
         env = "TOUCHPOINTS_WEBHOOK_URL",
         value_name = "URL"
@@ -36,6 +37,7 @@ pub struct Webhook {
     /// The address this process listens on for those posts (a TLS proxy in front forwards
     /// them here; the path is the URL's).
     #[arg(
+        global = true,
         long = "listen",
         env = "TOUCHPOINTS_LISTEN",
         default_value = "127.0.0.1:8080",
@@ -47,24 +49,107 @@ pub struct Webhook {
     /// 1–256 of A–Z a–z 0–9 _ -); posts without it are refused. A random one for each
     /// start when not given.
     #[arg(
+        global = true,
         long = "webhook-secret",
         env = "TOUCHPOINTS_WEBHOOK_SECRET",
         hide_env_values = true,
-        value_name = "SECRET",
-        value_parser = parse_secret
+        value_name = "SECRET"
     )]
     pub secret: Option<String>,
 }
 
-fn parse_secret(s: &str) -> Result<String, String> {
-    let ok = (1..=256).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err("1 to 256 characters of A-Z, a-z, 0-9, _ and - (as Telegram requires)".into())
+/// Telegram's ports for webhooks (a local Bot API server allows any).
+pub const WEBHOOK_PORTS: [u16; 4] = [443, 80, 88, 8443];
+
+impl Webhook {
+    /// The secret's form, as Telegram requires it: 1–256 of `A–Z a–z 0–9 _ -`. Checked at
+    /// start and by `check` (not while parsing, so that `check` can report it with the
+    /// rest). The message never shows the secret.
+    pub fn check_secret(&self) -> Result<(), String> {
+        match &self.secret {
+            Some(s) if !is_secret(s) => Err(
+                "TOUCHPOINTS_WEBHOOK_SECRET (--webhook-secret) must be 1 to 256 characters \
+                 of A-Z, a-z, 0-9, _ and - (as Telegram requires)"
+                    .into(),
+            ),
+            _ => Ok(()),
+        }
     }
+
+    /// What is wrong with the webhook URL's form: Telegram takes only https, a host, no
+    /// user name or password, no fragment, and one of [`WEBHOOK_PORTS`]; a path of its own
+    /// (not `/`) is what a TLS proxy routes on. Empty when not in webhook mode.
+    pub fn url_findings(&self) -> Vec<UrlFinding> {
+        let Some(u) = &self.url else {
+            return vec![];
+        };
+        let mut out = vec![];
+        let mut found = |refused: bool, local_ok: bool, text: String| {
+            out.push(UrlFinding {
+                refused,
+                local_ok,
+                text,
+            })
+        };
+        if u.scheme() != "https" {
+            found(
+                true,
+                u.scheme() == "http",
+                format!("the webhook URL is {}, not https", u.scheme()),
+            );
+        }
+        if u.host_str().is_none_or(str::is_empty) {
+            found(true, false, "the webhook URL names no host".into());
+        }
+        if !u.username().is_empty() || u.password().is_some() {
+            found(
+                true,
+                false,
+                "the webhook URL carries a user name or password".into(),
+            );
+        }
+        if let Some(port) = u.port_or_known_default() {
+            if !WEBHOOK_PORTS.contains(&port) {
+                found(
+                    true,
+                    true,
+                    format!(
+                        "the webhook URL's port {port} is not one Telegram posts to \
+                         (443, 80, 88, 8443)"
+                    ),
+                );
+            }
+        }
+        if u.fragment().is_some() {
+            found(true, false, "the webhook URL has a #fragment".into());
+        }
+        if u.path() == "/" || u.path().is_empty() {
+            found(
+                false,
+                false,
+                "the webhook URL has no path (e.g. /telegram): the proxy must forward the \
+                 whole site to the bot"
+                    .into(),
+            );
+        }
+        out
+    }
+}
+
+/// A finding about the webhook URL's form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlFinding {
+    /// Telegram refuses such a URL (`setWebhook` fails); otherwise it only deserves a look.
+    pub refused: bool,
+    /// A local Bot API server (`--local`) takes it nevertheless (http, any port).
+    pub local_ok: bool,
+    pub text: String,
+}
+
+fn is_secret(s: &str) -> bool {
+    (1..=256).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Copies of the database the running bot makes by itself.
@@ -73,6 +158,7 @@ pub struct Backups {
     /// A directory for a copy of the database at start and every 24 hours
     /// (`touchpoints-YYYYMMDD-HHMMSS.db`); none when not given.
     #[arg(
+        global = true,
         long = "backup-dir",
         env = "TOUCHPOINTS_BACKUP_DIR",
         value_name = "DIR"
@@ -81,6 +167,7 @@ pub struct Backups {
 
     /// How many of those copies to keep (the oldest beyond are deleted).
     #[arg(
+        global = true,
         long = "backup-keep",
         env = "TOUCHPOINTS_BACKUP_KEEP",
         default_value_t = 14,
@@ -94,6 +181,7 @@ pub struct Backups {
 pub struct Settings {
     /// The bot's token from @BotFather (required to run the bot; never logged).
     #[arg(
+        global = true,
         long = "token",
         env = "TELOXIDE_TOKEN",
         hide_env_values = true,
@@ -102,11 +190,17 @@ pub struct Settings {
     pub token: Option<String>,
 
     /// Bot API server to talk to (a self-hosted or test server); Telegram's by default.
-    #[arg(long = "api-url", env = "TELOXIDE_API_URL", value_name = "URL")]
+    #[arg(
+        global = true,
+        long = "api-url",
+        env = "TELOXIDE_API_URL",
+        value_name = "URL"
+    )]
     pub api_url: Option<Url>,
 
     /// The SQLite database file; created and migrated on first start.
     #[arg(
+        global = true,
         long = "db",
         env = "TOUCHPOINTS_DB",
         default_value = "touchpoints.db",
@@ -116,6 +210,7 @@ pub struct Settings {
 
     /// Telegram user ids of the authorized persons, comma-separated.
     #[arg(
+        global = true,
         long = "admins",
         env = "TOUCHPOINTS_ADMINS",
         value_name = "IDS",
@@ -126,6 +221,7 @@ pub struct Settings {
 
     /// How many days an invitation link stays valid.
     #[arg(
+        global = true,
         long = "invite-days",
         env = "TOUCHPOINTS_INVITE_DAYS",
         default_value_t = crate::db::invites::DEFAULT_TTL_DAYS,
@@ -141,6 +237,7 @@ pub struct Settings {
     /// At most this many messages sent per second over all chats (Telegram allows about
     /// 30); 0 turns pacing off (benchmarks of the bot's own speed).
     #[arg(
+        global = true,
         long = "sends-per-second",
         env = "TOUCHPOINTS_SENDS_PER_SECOND",
         default_value_t = 30,
@@ -156,6 +253,7 @@ pub struct Settings {
 pub struct ReminderSettings {
     /// How often: month (the 1st), week (Mondays), a number of days such as 14d, or off.
     #[arg(
+        global = true,
         long = "remind-every",
         env = "TOUCHPOINTS_REMIND_EVERY",
         default_value = "month",
@@ -166,6 +264,7 @@ pub struct ReminderSettings {
 
     /// The local time of day reminders are due.
     #[arg(
+        global = true,
         long = "remind-at",
         env = "TOUCHPOINTS_REMIND_AT",
         default_value = "10:00",
@@ -176,6 +275,7 @@ pub struct ReminderSettings {
 
     /// Local hours in which the bot writes to nobody on its own, such as 21-9, or off.
     #[arg(
+        global = true,
         long = "quiet-hours",
         env = "TOUCHPOINTS_QUIET_HOURS",
         default_value = "21-9",
@@ -186,6 +286,7 @@ pub struct ReminderSettings {
 
     /// The administration's offset from UTC, for the two settings above.
     #[arg(
+        global = true,
         long = "utc-offset",
         env = "TOUCHPOINTS_UTC_OFFSET",
         default_value = "+03:00",
@@ -238,8 +339,13 @@ pub enum Command {
         output: PathBuf,
     },
     /// Check the settings and the database and print what was found; changes nothing.
-    /// Exits with an error when the bot could not run as configured.
-    Check,
+    /// With a token, asks the Bot API who the bot is (getMe). Exits with an error when
+    /// the bot could not run as configured.
+    Check {
+        /// Do not ask the Bot API: only the settings and the database.
+        #[arg(long)]
+        offline: bool,
+    },
     /// Write the current list to a file in the Order's appendix form (no token needed).
     Export {
         /// The file format: xlsx, docx or csv.
@@ -391,12 +497,155 @@ mod tests {
             "abc_DEF-123",
         ])
         .unwrap();
-        assert_eq!(cli.webhook.url.unwrap().path(), "/telegram");
         assert_eq!(cli.webhook.secret.as_deref(), Some("abc_DEF-123"));
-        for bad in ["with space", "ключ", ""] {
-            let err = parse(&["--webhook-secret", bad]).unwrap_err().to_string();
+        assert_eq!(cli.webhook.check_secret(), Ok(()));
+        assert_eq!(cli.webhook.url_findings(), vec![]);
+        assert_eq!(cli.webhook.url.unwrap().path(), "/telegram");
+        let long = "x".repeat(257);
+        for bad in ["with space", "ключ", "", "a.b", &long] {
+            // Parsed as given, so that `check` can report it; refused by `check_secret`.
+            let hook = parse(&["--webhook-secret", bad]).unwrap().webhook;
+            let err = hook.check_secret().unwrap_err();
             assert!(err.contains("--webhook-secret"), "{err}");
+            assert!(
+                bad.is_empty() || !err.contains(bad),
+                "the secret is shown: {err}"
+            );
         }
+        let ok = "y".repeat(256);
+        let hook = parse(&["--webhook-secret", &ok]).unwrap().webhook;
+        assert_eq!(hook.check_secret(), Ok(()));
+    }
+
+    #[test]
+    fn the_webhook_urls_form_is_checked() {
+        let findings = |url: &str| -> Vec<UrlFinding> {
+            parse(&["--webhook-url", url])
+                .unwrap()
+                .webhook
+                .url_findings()
+        };
+        let refused = |url: &str| findings(url).iter().filter(|f| f.refused).count();
+        assert_eq!(findings("https://bot.example.org/telegram"), vec![]);
+        assert_eq!(findings("https://bot.example.org:8443/tg/hook"), vec![]);
+        let f = findings("http://bot.example.org/telegram");
+        assert!(f.len() == 1 && f[0].refused && f[0].local_ok, "{f:?}");
+        assert!(f[0].text.contains("not https"), "{f:?}");
+        let f = findings("https://bot.example.org:8080/telegram");
+        assert!(f.len() == 1 && f[0].refused && f[0].local_ok, "{f:?}");
+        assert!(f[0].text.contains("8080"), "{f:?}");
+        assert_eq!(refused("https://u:p@bot.example.org/telegram"), 1);
+        assert_eq!(refused("https://bot.example.org/telegram#x"), 1);
+        // No path of its own works, but is worth a word.
+        let f = findings("https://bot.example.org");
+        assert!(f.len() == 1 && !f[0].refused, "{f:?}");
+        assert!(f[0].text.contains("no path"), "{f:?}");
+        // Neither https nor a host; not even a local server takes it.
+        let f = findings("unix:/run/bot.sock");
+        assert_eq!(
+            f.iter().filter(|f| f.refused && !f.local_ok).count(),
+            2,
+            "{f:?}"
+        );
+        assert_eq!(parse(&[]).unwrap().webhook.url_findings(), vec![]);
+    }
+
+    /// Every global setting with a good value, as a command line would give it.
+    const GLOBALS: &[(&str, &str)] = &[
+        ("--token", "123:abc"),
+        ("--api-url", "http://127.0.0.1:8081/"),
+        ("--db", "/srv/tp.db"),
+        ("--admins", "5,6"),
+        ("--invite-days", "3"),
+        ("--remind-every", "week"),
+        ("--remind-at", "09:30"),
+        ("--quiet-hours", "off"),
+        ("--utc-offset", "+05:00"),
+        ("--sends-per-second", "10"),
+        ("--backup-dir", "/srv/backups"),
+        ("--backup-keep", "3"),
+        ("--webhook-url", "https://bot.example.org/telegram"),
+        ("--listen", "127.0.0.1:9000"),
+        ("--webhook-secret", "s3cret"),
+    ];
+
+    fn assert_globals_taken(cli: &Cli, args: &[&str]) {
+        let s = &cli.settings;
+        let what = format!("{args:?} → {cli:?}");
+        assert_eq!(s.token.as_deref(), Some("123:abc"), "{what}");
+        assert_eq!(s.api_url.as_ref().unwrap().port(), Some(8081), "{what}");
+        assert_eq!(s.db, PathBuf::from("/srv/tp.db"), "{what}");
+        assert_eq!(s.admins, vec![5, 6], "{what}");
+        assert_eq!(s.invite_days, 3, "{what}");
+        assert_eq!(
+            s.reminders.every,
+            crate::domain::schedule::Every::Week,
+            "{what}"
+        );
+        assert_eq!(s.reminders.at.to_string(), "09:30:00", "{what}");
+        assert_eq!(s.reminders.quiet, QuietHours(None), "{what}");
+        assert_eq!(s.reminders.offset.local_minus_utc(), 5 * 3600, "{what}");
+        assert_eq!(s.sends_per_second, 10, "{what}");
+        assert_eq!(
+            cli.backups.dir,
+            Some(PathBuf::from("/srv/backups")),
+            "{what}"
+        );
+        assert_eq!(cli.backups.keep, 3, "{what}");
+        assert_eq!(
+            cli.webhook.url.as_ref().unwrap().path(),
+            "/telegram",
+            "{what}"
+        );
+        assert_eq!(cli.webhook.listen.port(), 9000, "{what}");
+        assert_eq!(cli.webhook.secret.as_deref(), Some("s3cret"), "{what}");
+    }
+
+    #[test]
+    fn global_settings_are_taken_before_and_after_every_subcommand() {
+        let subcommands: &[&[&str]] = &[
+            &[],
+            &["run"],
+            &["export", "-o", "out.xlsx"],
+            &["backup", "copy.db"],
+            &["check"],
+            &["registry", "import", "registry.csv"],
+        ];
+        let globals: Vec<&str> = GLOBALS.iter().flat_map(|(f, v)| [*f, *v]).collect();
+        for sub in subcommands {
+            let before: Vec<&str> = globals.iter().chain(sub.iter()).copied().collect();
+            let after: Vec<&str> = sub.iter().chain(globals.iter()).copied().collect();
+            for args in [before, after] {
+                let cli = parse(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+                assert_globals_taken(&cli, &args);
+            }
+        }
+        // One by one after the subcommand, so a default cannot hide a lost value.
+        let taken = |cli: Cli| format!("{:?} {:?} {:?}", cli.settings, cli.backups, cli.webhook);
+        let defaults = taken(parse(&["check"]).unwrap());
+        for (flag, value) in GLOBALS {
+            let after = taken(parse(&["check", flag, value]).unwrap());
+            let before = taken(parse(&[flag, value, "check"]).unwrap());
+            assert_eq!(after, before, "{flag}");
+            assert_ne!(after, defaults, "{flag} after the subcommand is lost");
+        }
+        // The subcommand's own arguments stay where they are.
+        let cli = parse(&["export", "--db", "x.db", "--format", "csv", "-o", "out.csv"]).unwrap();
+        assert_eq!(cli.settings.db, PathBuf::from("x.db"));
+        assert!(matches!(cli.command, Some(Command::Export { .. })));
+        let cli = parse(&["registry", "import", "--db", "x.db", "r.csv", "--yes"]).unwrap();
+        assert_eq!(cli.settings.db, PathBuf::from("x.db"));
+        match cli.command {
+            Some(Command::Registry {
+                action: RegistryCommand::Import { file, yes },
+            }) => assert_eq!((file, yes), (PathBuf::from("r.csv"), true)),
+            other => panic!("{other:?}"),
+        }
+        // A bad value after the subcommand is named as before it.
+        let err = parse(&["check", "--invite-days", "0"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--invite-days"), "{err}");
     }
 
     #[test]

@@ -27,6 +27,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             // Check the token before touching the database: a missing one is the commonest
             // first-start mistake and deserves the first word.
             settings.require_token()?;
+            cli.webhook.check_secret()?;
             let pool = db::connect(&settings.db)
                 .await
                 .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
@@ -41,8 +42,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}: {} bytes", done.path.display(), done.bytes);
             Ok(())
         }
-        Command::Check => {
-            let found = ops::check(&settings).await;
+        Command::Check { offline } => {
+            let found = ops::check(ops::CheckOf {
+                settings: &settings,
+                webhook: &cli.webhook,
+                backups: &cli.backups,
+                online: !offline,
+            })
+            .await;
             print!("{}", found.render());
             match found.problems.len() {
                 0 => Ok(()),

@@ -1,30 +1,25 @@
 //! Operations from the command line: `touchpoints backup FILE` (a consistent copy of the
-//! live database) and `touchpoints check` (the settings and the database, as found).
-//! No teloxide here; `main` prints what these return.
+//! live database) and `touchpoints check` (the settings, the Bot API's word on the token,
+//! and the database, as found). This module formats and does the file work: the SQL is in
+//! `db::health`, the one call to the Bot API in `bot::probe`; `main` prints what these
+//! return.
 
 use std::fmt::Write as _;
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
-use crate::config::Settings;
+use crate::config::{Backups, Settings, Webhook};
 use crate::db;
+use crate::db::health::{Contents, FileHealth};
 
 /// Opens an existing database file as it is: never creates it, never migrates it.
 async fn open_existing(path: &Path) -> Result<SqlitePool, String> {
     if !path.is_file() {
         return Err(format!("database {}: no such file", path.display()));
     }
-    let options = SqliteConnectOptions::from_str("sqlite:")
-        .map_err(|e| e.to_string())?
-        .filename(path)
-        .create_if_missing(false)
-        .busy_timeout(std::time::Duration::from_secs(10));
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
+    db::health::open_existing(path)
         .await
         .map_err(|e| format!("database {}: {e}", path.display()))
 }
@@ -38,9 +33,11 @@ pub struct Backup {
 
 /// Copies the database at `db_path` to `output` with `VACUUM INTO`: one read transaction,
 /// so the copy is consistent even while the bot writes, and compact. The copy is written
-/// under a temporary name, checked (`PRAGMA integrity_check`) and then renamed, so a file
-/// with the final name is always a complete backup. An existing directory as `output`
-/// receives `touchpoints-YYYYMMDD-HHMMSS.db`; an existing file is not overwritten.
+/// under a temporary name into a file made beforehand readable by its owner only (0600),
+/// checked (`PRAGMA integrity_check`), flushed to disk, renamed, and the rename flushed,
+/// so a file with the final name is always a complete backup, and stays one after a power
+/// loss. An existing directory as `output` receives `touchpoints-YYYYMMDD-HHMMSS.db`; an
+/// existing file is not overwritten.
 pub async fn backup(db_path: &Path, output: &Path) -> Result<Backup, String> {
     let target = if output.is_dir() {
         output.join(format!(
@@ -61,15 +58,17 @@ pub async fn backup(db_path: &Path, output: &Path) -> Result<Backup, String> {
         name.push(".partial");
         target.with_file_name(name)
     };
-    let _ = std::fs::remove_file(&partial);
     let pool = open_existing(db_path).await?;
+    let _ = std::fs::remove_file(&partial);
     let copy = async {
-        sqlx::query("VACUUM INTO ?")
-            .bind(partial.to_string_lossy().as_ref())
-            .execute(&pool)
+        let file =
+            create_private(&partial).map_err(|e| format!("creating {}: {e}", partial.display()))?;
+        db::health::vacuum_into(&pool, &partial)
             .await
             .map_err(|e| format!("copying to {}: {e}", partial.display()))?;
-        verify(&partial).await
+        verify(&partial).await?;
+        file.sync_all()
+            .map_err(|e| format!("writing {} to disk: {e}", partial.display()))
     }
     .await;
     pool.close().await;
@@ -84,12 +83,50 @@ pub async fn backup(db_path: &Path, output: &Path) -> Result<Backup, String> {
             target.display()
         )
     })?;
+    sync_dir(&target)
+        .map_err(|e| format!("writing the rename of {} to disk: {e}", target.display()))?;
     let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
     log::info!("backup written: {} ({bytes} bytes)", target.display());
     Ok(Backup {
         path: target,
         bytes,
     })
+}
+
+/// A new, empty file that only its owner may read and write (0600 on unix, whatever the
+/// umask): SQLite writes the copy into it and keeps its permissions, so the copy is never
+/// readable by others, not even for a moment.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        // The umask may have taken more than the group's and others' bits.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
+/// Flushes the directory holding `path`, so that a rename into it survives a power loss.
+fn sync_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
 }
 
 /// The period of the running bot's own backups.
@@ -103,8 +140,7 @@ pub async fn spawn_daily_backups(
     dir: PathBuf,
     keep: u32,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| format!("backup directory {}: {e}", dir.display()))?;
+    create_private_dir(&dir).map_err(|e| format!("backup directory {}: {e}", dir.display()))?;
     log::info!(
         "backups: into {} at start and every 24 hours, keeping {keep}",
         dir.display()
@@ -170,15 +206,23 @@ fn is_backup_name(name: &str) -> bool {
 /// A copy is good when SQLite finds it sound.
 async fn verify(path: &Path) -> Result<(), String> {
     let pool = open_existing(path).await?;
-    let result: Result<String, _> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&pool)
-        .await;
+    let result = db::health::integrity_check(&pool).await;
     pool.close().await;
     match result {
         Ok(s) if s == "ok" => Ok(()),
         Ok(s) => Err(format!("the copy {} is not sound: {s}", path.display())),
         Err(e) => Err(format!("checking the copy {}: {e}", path.display())),
     }
+}
+
+/// Creates a directory and its parents; those it creates only their owner may enter
+/// (0700 on unix). An existing one is left as it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// What `check` found: lines to print, and the problems among them.
@@ -222,12 +266,25 @@ impl Check {
     }
 }
 
-/// Checks the settings and the database without changing anything: the file is opened as
-/// it is (not created, not migrated), the token is reported present or not, never shown.
-pub async fn check(settings: &Settings) -> Check {
+/// What `check` looks at: the settings of every kind, and whether to ask the Bot API.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOf<'a> {
+    pub settings: &'a Settings,
+    pub webhook: &'a Webhook,
+    pub backups: &'a Backups,
+    /// Ask the Bot API who the bot is (`getMe`) when there is a token.
+    pub online: bool,
+}
+
+/// Checks the settings, the Bot API's answer to the token and the database without
+/// changing anything: the file is opened as it is (not created, not migrated), the token
+/// is reported present or not, never shown.
+pub async fn check(of: CheckOf<'_>) -> Check {
+    let settings = of.settings;
     let mut c = Check::default();
     c.line("settings");
-    match settings.require_token() {
+    let token = settings.require_token();
+    match token {
         Ok(t) => {
             c.line(format!("  token: present ({} characters)", t.len()));
             if !looks_like_token(t) {
@@ -240,6 +297,19 @@ pub async fn check(settings: &Settings) -> Check {
         Some(u) => c.line(format!("  Bot API: {} (TELOXIDE_API_URL)", redact_url(u))),
         None => c.line("  Bot API: https://api.telegram.org (default)"),
     }
+    if token.is_ok() {
+        if !of.online {
+            c.line("  the bot: not asked (--offline)");
+        } else {
+            match crate::bot::probe::who_am_i(settings).await {
+                Ok(me) => c.line(format!(
+                    "  the bot: @{} ({}): the Bot API accepts the token",
+                    me.username, me.name
+                )),
+                Err(e) => c.problem(e),
+            }
+        }
+    }
     if settings.admins.is_empty() {
         c.warning("no authorized persons in TOUCHPOINTS_ADMINS: nobody can accept reports unless the database names one");
     } else {
@@ -250,6 +320,8 @@ pub async fn check(settings: &Settings) -> Check {
             ids.join(", ")
         ));
     }
+    check_webhook(&mut c, of.webhook, settings.api_url.is_some());
+    check_backups(&mut c, of.backups);
 
     let path = &settings.db;
     c.line(format!("database {}", path.display()));
@@ -273,134 +345,151 @@ pub async fn check(settings: &Settings) -> Check {
     c
 }
 
+/// Webhook mode: the URL's form (Telegram's rules; a local Bot API server is laxer), the
+/// secret's form (never shown), and where the bot listens.
+fn check_webhook(c: &mut Check, hook: &Webhook, own_server: bool) {
+    let Some(url) = &hook.url else {
+        c.line("updates: long polling (no TOUCHPOINTS_WEBHOOK_URL)");
+        return;
+    };
+    c.line(format!(
+        "updates: webhook at {}{}, listening on {}",
+        url.origin().ascii_serialization(),
+        url.path(),
+        hook.listen
+    ));
+    for f in hook.url_findings() {
+        match (f.refused, f.local_ok && own_server) {
+            (true, false) => c.problem(f.text),
+            (true, true) => c.warning(format!(
+                "{}: only a local Bot API server (--local) takes it",
+                f.text
+            )),
+            (false, _) => c.warning(f.text),
+        }
+    }
+    match (&hook.secret, hook.check_secret()) {
+        (None, _) => c.line("  secret: a random one at each start"),
+        (Some(s), Ok(())) => c.line(format!("  secret: given ({} characters)", s.len())),
+        (Some(_), Err(e)) => c.problem(e),
+    }
+    if !hook.listen.ip().is_loopback() {
+        c.warning(format!(
+            "listening on {}, not on a loopback address: the posts arrive there unencrypted; \
+             a TLS proxy on this machine needs only 127.0.0.1",
+            hook.listen
+        ));
+    }
+}
+
+/// The running bot's own backups: where, how many kept, what is there now.
+fn check_backups(c: &mut Check, backups: &Backups) {
+    let Some(dir) = &backups.dir else {
+        c.line("backups: none made by the bot itself (no TOUCHPOINTS_BACKUP_DIR)");
+        return;
+    };
+    c.line(format!(
+        "backups: into {}, keeping {}",
+        dir.display(),
+        backups.keep
+    ));
+    if !dir.exists() {
+        c.line("  the directory does not exist yet: it is made at start");
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            c.problem(format!("the backup directory {}: {e}", dir.display()));
+            return;
+        }
+    };
+    let mut copies: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| is_backup_name(n))
+        .collect();
+    copies.sort();
+    match copies.last() {
+        Some(newest) => c.line(format!("  copies: {}, the newest {newest}", copies.len())),
+        None => c.line("  copies: none yet"),
+    }
+}
+
 async fn check_database(
     pool: &SqlitePool,
     c: &mut Check,
     admins_in_settings: bool,
 ) -> Result<(), sqlx::Error> {
-    let integrity: String = sqlx::query_scalar("PRAGMA quick_check")
-        .fetch_one(pool)
-        .await?;
-    if integrity == "ok" {
+    let FileHealth {
+        quick_check,
+        journal_mode,
+        migrations: m,
+    } = db::health::file_health(pool).await?;
+    if quick_check == "ok" {
         c.line("  integrity: ok");
     } else {
-        c.problem(format!("integrity check failed: {integrity}"));
+        c.problem(format!("integrity check failed: {quick_check}"));
     }
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(pool)
-        .await?;
-    c.line(format!("  journal mode: {journal}"));
-
-    // Migrations: those this program knows against those the file has.
-    let has_table: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-    )
-    .fetch_one(pool)
-    .await?;
-    let applied: Vec<(i64, String, bool, Vec<u8>)> = if has_table == 1 {
-        sqlx::query_as(
-            "SELECT version, description, success, checksum FROM _sqlx_migrations ORDER BY version",
-        )
-        .fetch_all(pool)
-        .await?
-    } else {
-        vec![]
-    };
-    let known: Vec<_> = db::MIGRATOR
-        .iter()
-        .filter(|m| !m.migration_type.is_down_migration())
-        .collect();
-    let done = known
-        .iter()
-        .filter(|m| applied.iter().any(|a| a.0 == m.version && a.2))
-        .count();
+    c.line(format!("  journal mode: {journal_mode}"));
     c.line(format!(
-        "  migrations: {done} of {} applied{}",
-        known.len(),
-        applied
-            .iter()
-            .rev()
-            .find(|a| a.2)
-            .map(|a| format!(" (latest: {} {})", a.0, a.1))
+        "  migrations: {} of {} applied{}",
+        m.applied,
+        m.known,
+        m.latest
+            .as_ref()
+            .map(|(v, d)| format!(" (latest: {v} {d})"))
             .unwrap_or_default()
     ));
-    for a in &applied {
-        match known.iter().find(|m| m.version == a.0) {
-            None => c.problem(format!(
-                "migration {} ({}) is not known to this program: the database is newer than it",
-                a.0, a.1
-            )),
-            Some(m) if *m.checksum != a.3[..] => c.problem(format!(
-                "migration {} ({}) differs from this program's",
-                a.0, a.1
-            )),
-            Some(_) if !a.2 => c.problem(format!("migration {} ({}) failed half-way", a.0, a.1)),
-            Some(_) => {}
-        }
-    }
-    if done < known.len() {
-        c.warning(format!(
-            "{} migration(s) not applied yet: they are applied at the next start",
-            known.len() - done
+    for (v, d) in &m.unknown {
+        c.problem(format!(
+            "migration {v} ({d}) is not known to this program: the database is newer than it"
         ));
     }
-    if done == 0 {
+    for (v, d) in &m.differing {
+        c.problem(format!("migration {v} ({d}) differs from this program's"));
+    }
+    for (v, d) in &m.failed {
+        c.problem(format!("migration {v} ({d}) failed half-way"));
+    }
+    if m.applied < m.known {
+        c.warning(format!(
+            "{} migration(s) not applied yet: they are applied at the next start",
+            m.known - m.applied
+        ));
+    }
+    if m.applied == 0 {
         return Ok(());
     }
 
-    let fk: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-        .fetch_all(pool)
-        .await?;
-    if fk.is_empty() {
+    let found: Contents = db::health::contents(pool).await?;
+    if found.foreign_key_violations == 0 {
         c.line("  foreign keys: ok");
     } else {
-        c.problem(format!("{} row(s) break a foreign key", fk.len()));
+        c.problem(format!(
+            "{} row(s) break a foreign key",
+            found.foreign_key_violations
+        ));
     }
-
-    let counts = |sql: &'static str| async move {
-        sqlx::query_as::<_, (String, i64)>(sql)
-            .fetch_all(pool)
-            .await
-            .map(|v| {
-                if v.is_empty() {
-                    "none".to_string()
-                } else {
-                    v.iter()
-                        .map(|(k, n)| format!("{n} {k}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            })
+    let counts = |v: &[(String, i64)]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     };
-    c.line(format!(
-        "  touchpoints: {}",
-        counts("SELECT status, count(*) FROM touchpoints GROUP BY status ORDER BY status").await?
-    ));
+    c.line(format!("  touchpoints: {}", counts(&found.touchpoints)));
     c.line(format!(
         "  change requests: {}",
-        counts("SELECT status, count(*) FROM change_requests GROUP BY status ORDER BY status")
-            .await?
+        counts(&found.change_requests)
     ));
-    c.line(format!(
-        "  people: {}",
-        counts("SELECT role, count(*) FROM people GROUP BY role ORDER BY role").await?
-    ));
-    let n =
-        |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await };
-    c.line(format!(
-        "  divisions: {}",
-        n("SELECT count(*) FROM divisions").await?
-    ));
-    c.line(format!(
-        "  functions and services: {}",
-        n("SELECT count(*) FROM functions").await?
-    ));
-    c.line(format!(
-        "  open dialogues: {}",
-        n("SELECT count(*) FROM dialogues").await?
-    ));
-    let admins_in_db = n("SELECT count(*) FROM people WHERE role = 'admin'").await?;
-    if admins_in_db == 0 && !admins_in_settings {
+    c.line(format!("  people: {}", counts(&found.people)));
+    c.line(format!("  divisions: {}", found.divisions));
+    c.line(format!("  functions and services: {}", found.functions));
+    c.line(format!("  open dialogues: {}", found.dialogues));
+    if found.admins == 0 && !admins_in_settings {
         c.problem("no authorized person, neither in the settings nor in the database");
     }
     Ok(())
@@ -524,11 +613,23 @@ mod tests {
         pool.close().await;
     }
 
+    async fn check_offline(s: &Settings) -> Check {
+        use clap::Parser;
+        let cli = crate::config::Cli::try_parse_from(["touchpoints"]).unwrap();
+        check(CheckOf {
+            settings: s,
+            webhook: &cli.webhook,
+            backups: &cli.backups,
+            online: false,
+        })
+        .await
+    }
+
     #[tokio::test]
     async fn check_reports_what_it_finds_without_the_token() {
         let (pool, dir) = db::testing::db().await;
         let s = settings(dir.path().join("test.db"));
-        let c = check(&s).await;
+        let c = check_offline(&s).await;
         let text = c.render();
         assert!(c.problems.is_empty(), "{text}");
         assert!(text.contains("token: present (47 characters)"), "{text}");
@@ -550,12 +651,166 @@ mod tests {
         let mut s = settings(dir.path().join("missing.db"));
         s.token = None;
         s.admins = vec![];
-        let c = check(&s).await;
+        let c = check_offline(&s).await;
         let text = c.render();
         assert_eq!(c.problems.len(), 1, "{text}");
         assert!(text.contains("TELOXIDE_TOKEN is not set"), "{text}");
         assert!(text.contains("does not exist yet"), "{text}");
         assert!(!dir.path().join("missing.db").exists());
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn backups_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let (pool, dir) = db::testing::db().await;
+        let src = dir.path().join("test.db");
+        let done = backup(&src, &dir.path().join("copy.db")).await.unwrap();
+        assert_eq!(mode(&done.path), 0o600);
+        // The bot's own: into a directory it makes, only its owner may enter.
+        let into = dir.path().join("state").join("backups");
+        spawn_daily_backups(src.clone(), into.clone(), 3)
+            .await
+            .unwrap()
+            .abort();
+        assert_eq!(mode(&into), 0o700);
+        let copies: Vec<PathBuf> = std::fs::read_dir(&into)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        assert_eq!(mode(&copies[0]), 0o600);
+        // A stale partial copy from an interrupted run is replaced, not trusted.
+        let target = dir.path().join("again.db");
+        std::fs::write(dir.path().join("again.db.partial"), b"half").unwrap();
+        backup(&src, &target).await.unwrap();
+        assert_eq!(mode(&target), 0o600);
+        assert!(!dir.path().join("again.db.partial").exists());
+        pool.close().await;
+    }
+
+    #[tokio::test]
+    async fn check_reports_the_webhook_and_the_backups() {
+        use clap::Parser;
+        let (pool, dir) = db::testing::db().await;
+        let db_path = dir.path().join("test.db");
+        let run = |args: Vec<String>| async move {
+            let cli = crate::config::Cli::try_parse_from(
+                [
+                    "touchpoints".to_string(),
+                    "--token".into(),
+                    "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-Q".into(),
+                    "--admins".into(),
+                    "100".into(),
+                ]
+                .into_iter()
+                .chain(args),
+            )
+            .unwrap();
+            check(CheckOf {
+                settings: &cli.settings,
+                webhook: &cli.webhook,
+                backups: &cli.backups,
+                online: false,
+            })
+            .await
+        };
+        let db_arg = || vec!["--db".to_string(), db_path.to_string_lossy().into_owned()];
+
+        let c = run(db_arg()).await;
+        let text = c.render();
+        assert!(c.problems.is_empty() && c.warnings.is_empty(), "{text}");
+        assert!(text.contains("updates: long polling"), "{text}");
+        assert!(
+            text.contains("backups: none made by the bot itself"),
+            "{text}"
+        );
+        assert!(text.contains("the bot: not asked (--offline)"), "{text}");
+
+        // Webhook mode, well formed.
+        let secret = "Secret_value-123";
+        let mut args = db_arg();
+        args.extend(
+            [
+                "--webhook-url",
+                "https://bot.example.org/telegram",
+                "--webhook-secret",
+                secret,
+            ]
+            .map(String::from),
+        );
+        let c = run(args).await;
+        let text = c.render();
+        assert!(c.problems.is_empty() && c.warnings.is_empty(), "{text}");
+        assert!(
+            text.contains(
+                "webhook at https://bot.example.org/telegram, listening on 127.0.0.1:8080"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("secret: given (16 characters)"), "{text}");
+        assert!(!text.contains(secret), "{text}");
+
+        // Malformed: http to Telegram's server, a bad secret (not shown), a public listener.
+        let mut args = db_arg();
+        args.extend(
+            [
+                "--webhook-url",
+                "http://bot.example.org/telegram",
+                "--webhook-secret",
+                "no spaces allowed",
+                "--listen",
+                "0.0.0.0:8080",
+            ]
+            .map(String::from),
+        );
+        let c = run(args.clone()).await;
+        let text = c.render();
+        assert_eq!(c.problems.len(), 2, "{text}");
+        assert!(text.contains("not https"), "{text}");
+        assert!(text.contains("--webhook-secret"), "{text}");
+        assert!(!text.contains("no spaces allowed"), "{text}");
+        assert_eq!(c.warnings.len(), 1, "{text}");
+        assert!(text.contains("not on a loopback address"), "{text}");
+        // A Bot API server of one's own may take http: a warning, not a problem.
+        args.extend(["--api-url", "http://127.0.0.1:8081/"].map(String::from));
+        let c = run(args).await;
+        let text = c.render();
+        assert_eq!(c.problems.len(), 1, "{text}");
+        assert!(text.contains("only a local Bot API server"), "{text}");
+
+        // Backups: not there yet, then counted; a file in the way is a problem.
+        let into = dir.path().join("backups");
+        let with_dir = |d: &Path| {
+            let mut a = db_arg();
+            a.extend([
+                "--backup-dir".to_string(),
+                d.to_string_lossy().into_owned(),
+                "--backup-keep".into(),
+                "5".into(),
+            ]);
+            a
+        };
+        let text = run(with_dir(&into)).await.render();
+        assert!(text.contains("keeping 5"), "{text}");
+        assert!(text.contains("does not exist yet"), "{text}");
+        std::fs::create_dir(&into).unwrap();
+        for name in [
+            "touchpoints-20260101-000000.db",
+            "touchpoints-20260102-000000.db",
+            "notes.txt",
+        ] {
+            std::fs::write(into.join(name), b"").unwrap();
+        }
+        let text = run(with_dir(&into)).await.render();
+        assert!(
+            text.contains("copies: 2, the newest touchpoints-20260102-000000.db"),
+            "{text}"
+        );
+        let c = run(with_dir(&into.join("notes.txt"))).await;
+        assert_eq!(c.problems.len(), 1, "{}", c.render());
+        pool.close().await;
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod menu;
 pub mod net;
 pub mod press;
+pub mod probe;
 pub mod route;
 pub mod state;
 pub mod ui;

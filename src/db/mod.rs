@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dialogues;
 pub mod divisions;
 pub mod functions;
+pub mod health;
 pub mod invites;
 pub mod people;
 pub mod registry;

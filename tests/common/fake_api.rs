@@ -83,6 +83,8 @@ pub enum Fault {
     Delay(Duration),
     /// 400 Bad Request with this description, e.g. "Bad Request: message is not modified".
     BadRequest(&'static str),
+    /// 401 Unauthorized, as Telegram answers a revoked or mistyped token.
+    Unauthorized,
 }
 
 #[derive(Default)]
@@ -427,6 +429,10 @@ fn fault_response(fault: Fault) -> axum::response::Response {
         Fault::BadRequest(d) => (
             400,
             json!({ "ok": false, "error_code": 400, "description": d }),
+        ),
+        Fault::Unauthorized => (
+            401,
+            json!({ "ok": false, "error_code": 401, "description": "Unauthorized" }),
         ),
         Fault::Delay(_) => unreachable!("a delay is not an answer"),
     };
