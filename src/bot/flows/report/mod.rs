@@ -59,11 +59,16 @@ pub fn schema() -> UpdateHandler<HandlerError> {
             pressed()
                 .branch(
                     case![State::Report(draft)]
-                        .filter(|data: CallbackData| {
-                            matches!(data, CallbackData::Report(_) | CallbackData::Cancel)
-                        })
-                        .chain(reporters_only_step())
-                        .endpoint(steps::on_button),
+                        .branch(
+                            case![CallbackData::Cancel]
+                                .chain(reporters_only_step())
+                                .endpoint(steps::cancel),
+                        )
+                        .branch(
+                            case![CallbackData::Report(b)]
+                                .chain(reporters_only_step())
+                                .endpoint(steps::on_button),
+                        ),
                 )
                 // `Отправить` on a card whose dialogue is over: the same update delivered
                 // again, or a second tap, finds the report the first one made.

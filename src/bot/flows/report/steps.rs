@@ -8,7 +8,7 @@ use teloxide::prelude::*;
 use super::screen::field_key;
 use super::{advance, close_card, current_row, prompt, redraw, submit, Ctx};
 use crate::bot::app::{Actor, App, HandlerResult, TgBot};
-use crate::bot::callback::{CallbackData, ReportCb};
+use crate::bot::callback::ReportCb;
 use crate::bot::press::Press;
 use crate::bot::state::{BotDialogue, Draft, Field, Mode, Step};
 use crate::bot::ui::card;
@@ -94,6 +94,37 @@ pub(super) async fn on_message(
 // ---------------------------------------------------------------------------------------
 // Buttons.
 
+/// `Отмена` on the draft's current card: the report is dropped.
+pub(super) async fn cancel(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    dialogue: BotDialogue,
+    press: Press,
+    draft: Box<Draft>,
+) -> HandlerResult {
+    let i = &app.i18n;
+    let lang = actor.lang;
+    let on_card = draft.card.is_some() && q.regular_message().map(|m| m.id.0) == draft.card;
+    if !on_card {
+        press.note(tr!(i, lang, "button-stale")).await;
+        return Ok(());
+    }
+    dialogue.exit().await?;
+    let ctx = Ctx {
+        bot: &bot,
+        app: &app,
+        actor: &actor,
+        chat: actor.chat(),
+        dialogue: &dialogue,
+        press: &press,
+    };
+    close_card(&ctx, &q, &tr!(i, lang, "cancel-done")).await;
+    press.note(tr!(i, lang, "cancel-done")).await;
+    Ok(())
+}
+
 /// A button pressed while a report is under way. The press must be on the current card and
 /// fit the current step; the database is asked again for anything it names.
 #[allow(clippy::too_many_arguments)]
@@ -105,7 +136,7 @@ pub(super) async fn on_button(
     dialogue: BotDialogue,
     press: Press,
     draft: Box<Draft>,
-    data: CallbackData,
+    data: ReportCb,
 ) -> HandlerResult {
     let lang = actor.lang;
     let i = &app.i18n;
@@ -129,19 +160,6 @@ pub(super) async fn on_button(
         press.note(tr!(i, lang, "button-stale")).await;
         return Ok(());
     }
-    let data = match data {
-        CallbackData::Cancel => {
-            dialogue.exit().await?;
-            close_card(&ctx, q, &tr!(i, lang, "cancel-done")).await;
-            press.note(tr!(i, lang, "cancel-done")).await;
-            return Ok(());
-        }
-        CallbackData::Report(b) => b,
-        _ => {
-            press.note(tr!(i, lang, "button-stale")).await;
-            return Ok(());
-        }
-    };
     use ReportCb as C;
     match (d.step, data) {
         (Step::Division | Step::Function | Step::PickFunction | Step::PickRow, C::Page(p)) => {
