@@ -92,6 +92,7 @@ fn rows() -> Vec<Row> {
                 division_id: (i % 40) as i64 + 1,
                 division_name: format!("Отдел {}", i % 40),
                 status: RowStatus::Active,
+                version: 1,
             }
         })
         .collect()

@@ -235,6 +235,17 @@ mod tests {
     }
 
     #[test]
+    fn every_part_of_a_row_has_a_name() {
+        let i = i18n();
+        for lang in Lang::ALL {
+            for p in crate::domain::record::Part::ALL {
+                let key = format!("part-{}", p.name());
+                assert!(i.has(*lang, &key), "{key}");
+            }
+        }
+    }
+
+    #[test]
     fn every_validation_problem_has_a_text() {
         use crate::domain::Invalid::*;
         let i = i18n();

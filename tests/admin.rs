@@ -72,6 +72,8 @@ async fn world() -> (Bot, i64) {
             reason_kind: ReasonKind::Registry,
             reason_text: None,
             idempotency_key: "test-1",
+            base_version: None,
+            typed_function: None,
         },
     )
     .await
@@ -750,7 +752,7 @@ async fn a_registry_import_is_previewed_applied_once_and_asks_the_heads() {
         },
         dept,
         db::touchpoints::Provenance {
-            request_id: None,
+            origin: touchpoints::domain::record::Origin::Import("test".into()),
             reported_by: Some(HEAD.id),
             accepted_by: Some(ADMIN),
         },
@@ -942,7 +944,7 @@ async fn reminders_are_due_quiet_at_night_sent_once_across_a_restart_and_summari
         },
         dept,
         db::touchpoints::Provenance {
-            request_id: None,
+            origin: touchpoints::domain::record::Origin::Import("test".into()),
             reported_by: Some(HEAD.id),
             accepted_by: Some(ADMIN),
         },
@@ -1107,7 +1109,7 @@ async fn stats_give_the_figures_of_a_known_list_as_text_and_a_chart() {
         .await
         .unwrap();
     let who = db::touchpoints::Provenance {
-        request_id: None,
+        origin: touchpoints::domain::record::Origin::Import("test".into()),
         reported_by: Some(HEAD.id),
         accepted_by: Some(ADMIN),
     };
@@ -1132,7 +1134,7 @@ async fn stats_give_the_figures_of_a_known_list_as_text_and_a_chart() {
             &[Need::Information, Need::Consultation],
         ),
         dept,
-        who,
+        who.clone(),
     )
     .await
     .unwrap();

@@ -17,11 +17,13 @@ use touchpoints::domain::{
 };
 use touchpoints::export::{self, form, ExportError, FileExport, Format, Meta};
 
-const WHO: tp::Provenance = tp::Provenance {
-    request_id: None,
-    reported_by: Some(10),
-    accepted_by: Some(1),
-};
+fn who() -> tp::Provenance {
+    tp::Provenance {
+        origin: touchpoints::domain::record::Origin::Import("test".into()),
+        reported_by: Some(10),
+        accepted_by: Some(1),
+    }
+}
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).expect("a date")
@@ -202,7 +204,7 @@ async fn fixture() -> Fixture {
     ];
     for (d, division) in &rows {
         d.validate().expect("valid test row");
-        tp::insert(&mut tx, d, *division, WHO)
+        tp::insert(&mut tx, d, *division, who())
             .await
             .expect("insert");
     }
@@ -582,6 +584,7 @@ fn csv_neutralises_a_cell_starting_with_a_tab_in_a_row_built_in_memory() {
         division_id: 1,
         division_name: "Отдел".into(),
         status: RowStatus::Active,
+        version: 1,
     };
     row.data.features = Some("@cmd".into());
     let recs = csv_records(&export::render(Format::Csv, &[row], &meta()).expect("render"));
@@ -644,6 +647,7 @@ fn ten_thousand_rows_render_in_every_format() {
                 division_id: 1,
                 division_name: "Отдел".into(),
                 status: RowStatus::Active,
+                version: 1,
             }
         })
         .collect();

@@ -60,7 +60,7 @@ async fn world() -> Bot {
             little_used: false,
         };
         let who = Provenance {
-            request_id: None,
+            origin: touchpoints::domain::record::Origin::Import("test".into()),
             reported_by: Some(HEAD.id),
             accepted_by: Some(ADMIN),
         };

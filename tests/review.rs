@@ -100,11 +100,15 @@ async fn accept_by_one_updates_both_cards_tells_the_head_and_adds_the_row() {
         (r.status, r.decided_by),
         (RequestStatus::Accepted, Some(ADMIN))
     );
-    let h = db::review::history(&bot.pool, rows[0].id).await.unwrap();
+    let h = db::versions::of_row(&bot.pool, rows[0].id).await.unwrap();
     assert_eq!(
-        (h[0].3, h[0].4),
+        (h[0].reported_by, h[0].accepted_by),
         (Some(HEAD.id), Some(ADMIN)),
         "who reported, who accepted"
+    );
+    assert_eq!(
+        h[0].origin,
+        Some(touchpoints::domain::record::Origin::Report(1))
     );
 
     // A late press on the other card: already decided, nothing applied twice.
@@ -402,8 +406,11 @@ async fn an_admin_reports_for_a_division_and_accepts_it_then_history_shows_the_v
     let h = bot.reply(c, ANNA).await;
     assert!(h.text().contains("Версия 1"), "{}", h.text());
     assert!(h.text().contains("Версия 2"), "{}", h.text());
-    assert!(h.text().contains("Принял(а): Борис"), "{}", h.text());
-    assert!(h.text().contains("Сообщил(а): Ирина"), "{}", h.text());
+    assert!(
+        h.text().contains("Отчёт №2 · автор: Ирина · принят: Борис"),
+        "{}",
+        h.text()
+    );
     // By text, with a choice.
     let c = bot.send(ANNA, "/history lenobl");
     bot.reply(c, ANNA).await;

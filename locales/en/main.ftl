@@ -176,6 +176,7 @@ draft-incomplete = The report is not complete. Let us continue from the missing 
 draft-invalid = The report did not pass the check:
     { $problems }
 row-gone = This touchpoint is no longer in the list (it was excluded or changed). Start again — /change, /exclude.
+row-busy = Report No. { $id } about this row is already under review. Wait for its decision (or withdraw it in /my), then report the new changes.
 row-other-division = This touchpoint belongs to the division “{ $division }”. Its head or the authorized person can change it.
 sent = Report No. { $id } has been sent to the authorized person. I will tell you the decision. Your reports — /my.
 sent-short = Sent: report No. { $id }
@@ -236,6 +237,20 @@ review-incomplete = The report is incomplete and cannot be accepted. Reject it w
 review-duplicate = This touchpoint is already in the list (row No. { $row }). Reject the report with a reason.
 review-process-changed = The function (service) of this report has since left the Registry or passed to another division. Reject the report with a reason.
 review-row-gone = The row this report is about is no longer in the list. Reject the report with a reason.
+review-conflict = Since this report the row has been changed in the same fields ({ $parts }). Accepting it would undo an accepted change. Reject the report: the author will report the changes again.
+review-conflict-card = Report No. { $id } cannot be accepted: row No. { $row } was changed after it in the same fields: { $parts }.
+    In the list now:
+    { $lines }
+btn-reject-changed = Reject: the row has changed
+reason-row-changed = The row was changed after your report in the same fields. Look at it in the list and report the changes again (/change).
+part-direction = area of activity
+part-function = function (service)
+part-kind = touchpoint type
+part-point = touchpoint
+part-needs = purposes of interaction
+part-features = specifics
+part-clients = clients
+part-little-used = note of 3.5
 outcome-accepted = Your report No. { $id } has been accepted by the authorized person. The list is updated.
 outcome-rejected = Your report No. { $id } has been rejected by the authorized person.
     Reason: { $reason }
@@ -247,8 +262,12 @@ history-none = There is no row No. { $id }.
 history-title = <b>History of row No. { $id }</b> (“{ $division }”)
 history-excluded = <b>excluded from the list</b>
 history-version = <b>Version { $version }</b> · { $at } { $status }
-    Reported by: { $reporter } · Accepted by: { $acceptor }
+    { $origin }
     { $lines }
+history-origin-report = Report No. { $id } · author: { $reporter } · accepted by: { $acceptor }
+history-origin-import = Loaded from the file “{ $file }” ({ $acceptor })
+history-origin-registry = A change of the Registry of processes (upload No. { $id }): the function was renamed or passed on
+history-origin-unknown = The source was not recorded
 
 ## The list as a file
 

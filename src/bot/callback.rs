@@ -175,6 +175,9 @@ pub enum CallbackData {
     /// The authorized person's decision on a report.
     Accept(i64),
     Reject(i64),
+    /// Reject with the prepared reason: the row changed since the report, in the same
+    /// parts (offered when accepting would undo an accepted change).
+    RejectChanged(i64),
     /// Show a row's history.
     History(i64),
     /// `/list`: choose the format, or turn the page of divisions.
@@ -268,6 +271,7 @@ impl CallbackData {
             MyPage(p) => format!("my:{p}"),
             Accept(id) => format!("rv:a:{id}"),
             Reject(id) => format!("rv:r:{id}"),
+            RejectChanged(id) => format!("rv:c:{id}"),
             History(id) => format!("hi:{id}"),
             ListFormat(f, 0) => format!("lf:{}", f.extension()),
             ListFormat(f, page) => format!("lf:{}:{page}", f.extension()),
@@ -314,6 +318,7 @@ impl CallbackData {
                 match what {
                     "a" => Accept(n),
                     "r" => Reject(n),
+                    "c" => RejectChanged(n),
                     _ => return None,
                 }
             }
@@ -366,7 +371,12 @@ mod tests {
         v.extend([Cancel, ReportChanges]);
         v.extend([Current(1), Current(i64::MAX), Withdraw(i64::MAX)]);
         v.extend([MyPage(0), MyPage(3)]);
-        v.extend([Accept(i64::MAX), Reject(1), History(i64::MAX)]);
+        v.extend([
+            Accept(i64::MAX),
+            Reject(1),
+            RejectChanged(7),
+            History(i64::MAX),
+        ]);
         v.extend([
             Registry(RegistryCb::Apply(i64::MAX)),
             Registry(RegistryCb::Discard(1)),

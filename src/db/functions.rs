@@ -2,7 +2,7 @@
 //! missing from it.
 
 use chrono::Utc;
-use sqlx::SqlitePool;
+use sqlx::{Executor, Sqlite, SqlitePool};
 
 use super::{audit, ts, Tx};
 use crate::domain::Direction;
@@ -83,6 +83,39 @@ pub async fn add(tx: &mut Tx<'_>, f: NewFunction<'_>, actor_id: i64) -> Result<i
     )
     .await?;
     Ok(id)
+}
+
+/// The key under which a typed function is the same function: its direction and its name
+/// folded (case, runs of spaces).
+pub fn typed_key(direction: Direction, name: &str) -> String {
+    format!("{}|{}", direction.code(), super::divisions::name_key(name))
+}
+
+/// The function of this name (folded) that the division performs in this direction, from
+/// the Registry or typed before and accepted, if any (not removed from the Registry).
+pub async fn find_by_name<'e, E>(
+    ex: E,
+    division_id: i64,
+    direction: Direction,
+    name: &str,
+) -> Result<Option<i64>, sqlx::Error>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    let key = super::divisions::name_key(name);
+    let all: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM functions
+         WHERE division_id = ? AND direction = ? AND removed_at IS NULL
+         ORDER BY in_registry DESC, id",
+    )
+    .bind(division_id)
+    .bind(direction.code())
+    .fetch_all(ex)
+    .await?;
+    Ok(all
+        .into_iter()
+        .find(|(_, n)| super::divisions::name_key(n) == key)
+        .map(|(id, _)| id))
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<Function>, sqlx::Error> {

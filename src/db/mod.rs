@@ -14,6 +14,7 @@ pub mod requests;
 pub mod review;
 pub mod stats;
 pub mod touchpoints;
+pub mod versions;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -138,5 +139,84 @@ mod tests {
         assert_eq!(ts(t), "2026-11-28T10:20:30Z");
         assert_eq!(parse_ts(&ts(t)), t);
         assert_eq!(parse_ts("garbage").timestamp(), 0);
+    }
+
+    /// A database made before the record (issue 11): its versions are completed, and the
+    /// typed functions that only rejected or withdrawn reports used are removed, the
+    /// reports keeping the typed name.
+    #[tokio::test]
+    async fn the_record_migration_completes_old_versions_and_drops_rejected_typed_functions() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .unwrap()
+            .filename(dir.path().join("old.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(MIGRATOR.iter().take(2).cloned().collect()),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        before.run(&pool).await.unwrap();
+        let t = "2026-01-01T00:00:00Z";
+        let data = |f: i64, point: &str| {
+            format!(
+                r#"{{"direction":"Appeals","function_id":{f},"kind":"Website","channel":"Digital","point":"{point}","needs":["Information"],"clients":"External"}}"#
+            )
+        };
+        sqlx::raw_sql(&format!(
+            "INSERT INTO divisions (id, name, name_key, created_at) VALUES (1, 'Отдел', 'отдел', '{t}');
+             INSERT INTO functions (id, code, name, direction, division_id, in_registry, created_at) VALUES
+                 (1, 'Ф-1', 'Реестровая', '3.5.1', 1, 1, '{t}'),
+                 (2, NULL, 'Отклонённая', '3.5.1', 1, 0, '{t}'),
+                 (3, NULL, 'Ожидающая', '3.5.1', 1, 0, '{t}'),
+                 (4, NULL, 'Принятая', '3.5.1', 1, 0, '{t}');
+             INSERT INTO touchpoints (id, function_id, division_id, direction, kind, channel, point, point_key, clients, version, created_at, updated_at)
+                 VALUES (1, 4, 1, '3.5.1', '4.2.1', 'digital', 'a.ru', 'k', 'external', 2, '{t}', '{t}');
+             INSERT INTO change_requests (id, action, division_id, reporter_id, payload, reason_kind, status, created_at, function_id, point_key) VALUES
+                 (1, 'add', 1, 10, '{rej}', 'other', 'rejected', '{t}', 2, 'x'),
+                 (2, 'add', 1, 10, '{pend}', 'other', 'pending', '{t}', 3, 'y'),
+                 (3, 'add', 1, 10, '{acc}', 'other', 'accepted', '{t}', 4, 'k');
+             INSERT INTO touchpoint_versions (touchpoint_id, version, data, status, request_id, reported_by, accepted_by, at) VALUES
+                 (1, 1, '{acc}', 'active', 3, 10, 1, '2026-01-01T00:00:00Z'),
+                 (1, 2, '{acc}', 'active', NULL, NULL, 1, '2026-02-01T00:00:00Z');",
+            rej = data(2, "x.ru"),
+            pend = data(3, "y.ru"),
+            acc = data(4, "a.ru"),
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        MIGRATOR.run(&pool).await.unwrap();
+
+        let functions: Vec<i64> = sqlx::query_scalar("SELECT id FROM functions ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            functions,
+            vec![1, 3, 4],
+            "only the rejected report's function goes"
+        );
+        let rejected = requests::get(&pool, 1).await.unwrap().unwrap();
+        assert_eq!(rejected.typed_function.as_deref(), Some("Отклонённая"));
+        let v = versions::of_row(&pool, 1).await.unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].valid_to, Some(parse_ts("2026-02-01T00:00:00Z")));
+        assert_eq!(v[1].valid_to, None);
+        assert_eq!(v[0].row.function_name, "Принятая");
+        assert!(!v[0].row.function_in_registry);
+        assert_eq!(v[0].row.division_name, "Отдел");
+        assert_eq!(v[0].origin, Some(crate::domain::record::Origin::Report(3)));
+        assert!(matches!(
+            v[1].origin,
+            Some(crate::domain::record::Origin::Import(_))
+        ));
     }
 }

@@ -11,6 +11,7 @@ use sqlx::{Executor, Sqlite, SqlitePool};
 
 use super::divisions::name_key;
 use super::{audit, begin_write, ts, Tx};
+use crate::domain::record::Origin;
 use crate::domain::Direction;
 use crate::registry::{self, Entry, Existing, Plan};
 
@@ -173,7 +174,7 @@ pub async fn apply(
     let entries: Vec<Entry> =
         serde_json::from_str(&entries).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     let plan = registry::plan(&entries, &have, &division_list);
-    let divisions = write(&mut tx, &entries, &plan, actor_id, now).await?;
+    let divisions = write(&mut tx, upload_id, &entries, &plan, actor_id, now).await?;
     decide(&mut tx, upload_id, "applied", actor_id, now).await?;
     audit::record(
         &mut tx,
@@ -232,6 +233,7 @@ async fn decide(
 /// The writes of a plan, inside the caller's transaction.
 async fn write(
     tx: &mut Tx<'_>,
+    upload_id: i64,
     entries: &[Entry],
     plan: &Plan,
     actor_id: Option<i64>,
@@ -370,6 +372,32 @@ async fn write(
         } else {
             0
         };
+        // A row shows its function's name (column 3), direction and division: when any of
+        // them changed, each of its rows gets a new version, made by the Registry.
+        if moved + redirected > 0 || u.new.name != u.old.name {
+            let rows: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM touchpoints WHERE function_id = ? AND status = 'active' ORDER BY id",
+            )
+            .bind(u.old.function_id)
+            .fetch_all(&mut **tx)
+            .await?;
+            sqlx::query(
+                "UPDATE touchpoints SET version = version + 1, updated_at = ?
+                 WHERE function_id = ? AND status = 'active'",
+            )
+            .bind(&now_s)
+            .bind(u.old.function_id)
+            .execute(&mut **tx)
+            .await?;
+            let who = super::touchpoints::Provenance {
+                origin: Origin::Registry(upload_id),
+                reported_by: None,
+                accepted_by: actor_id,
+            };
+            for row in rows {
+                super::versions::write(tx, row, &who).await?;
+            }
+        }
         audit::record(
             tx,
             actor_id,
@@ -536,7 +564,7 @@ mod tests {
             &sample(f2, "https://x.ru"),
             d.id,
             touchpoints::Provenance {
-                request_id: None,
+                origin: crate::domain::record::Origin::Import("test".into()),
                 reported_by: Some(5),
                 accepted_by: Some(1),
             },
@@ -649,7 +677,7 @@ mod tests {
             &sample(f.function_id, "https://x.ru"),
             f.division_id,
             touchpoints::Provenance {
-                request_id: None,
+                origin: crate::domain::record::Origin::Import("test".into()),
                 reported_by: Some(5),
                 accepted_by: Some(1),
             },
@@ -691,5 +719,81 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(row_direction, "3.5.3");
+
+        // A rename: the row shows the new name. Each of the three is a version of the row,
+        // made by the Registry upload, and a version alone tells how the row stood.
+        let mut renamed = entry("Ф-1", "Один, переименованный", "Комитет");
+        renamed.direction = Direction::Internal;
+        let s = stage(&pool, Some(1), "d.csv", &[renamed], now)
+            .await
+            .unwrap();
+        assert_eq!(s.plan.updated.len(), 1);
+        apply(&pool, s.upload_id, Some(1), now)
+            .await
+            .unwrap()
+            .unwrap();
+        let row: i64 = sqlx::query_scalar("SELECT id FROM touchpoints")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let versions = crate::db::versions::of_row(&pool, row).await.unwrap();
+        let seen: Vec<_> = versions
+            .iter()
+            .map(|v| {
+                (
+                    v.row.version,
+                    v.row.function_name.as_str(),
+                    v.row.division_id == committee,
+                    v.row.data.direction,
+                    v.origin.clone(),
+                )
+            })
+            .collect();
+        use crate::domain::record::Origin::{Import, Registry};
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    1,
+                    "Один",
+                    false,
+                    Direction::Appeals,
+                    Some(Import("test".into()))
+                ),
+                (
+                    2,
+                    "Один",
+                    true,
+                    Direction::Appeals,
+                    Some(Registry(a_upload(&pool, "b.csv").await))
+                ),
+                (
+                    3,
+                    "Один",
+                    true,
+                    Direction::Internal,
+                    Some(Registry(a_upload(&pool, "c.csv").await))
+                ),
+                (
+                    4,
+                    "Один, переименованный",
+                    true,
+                    Direction::Internal,
+                    Some(Registry(s.upload_id))
+                ),
+            ]
+        );
+        assert!(versions[..3].iter().all(|v| v.valid_to.is_some()));
+        assert_eq!(versions[3].valid_to, None);
+    }
+
+    async fn a_upload(pool: &SqlitePool, file: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT id FROM registry_uploads WHERE file_name = ? AND status = 'applied'",
+        )
+        .bind(file)
+        .fetch_one(pool)
+        .await
+        .unwrap()
     }
 }

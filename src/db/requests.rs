@@ -25,6 +25,11 @@ pub struct Request {
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
+    /// The version of the row a change or an exclusion was based on.
+    pub base_version: Option<i64>,
+    /// A function typed because it is missing from the Registry, while it is not in it
+    /// (it enters it when the report is accepted); the payload's `function_id` is then 0.
+    pub typed_function: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -44,6 +49,9 @@ struct RequestRow {
     decided_by: Option<i64>,
     decided_at: Option<String>,
     decision_note: Option<String>,
+    base_version: Option<i64>,
+    function_id: Option<i64>,
+    function_name: Option<String>,
 }
 
 impl From<RequestRow> for Request {
@@ -64,6 +72,8 @@ impl From<RequestRow> for Request {
             decided_by: r.decided_by,
             decided_at: r.decided_at.as_deref().map(parse_ts),
             decision_note: r.decision_note,
+            base_version: r.base_version,
+            typed_function: r.function_name.filter(|_| r.function_id.is_none()),
         }
     }
 }
@@ -71,7 +81,8 @@ impl From<RequestRow> for Request {
 const SELECT: &str =
     "SELECT r.id, r.action, r.touchpoint_id, r.division_id, d.name AS division_name,
         r.reporter_id, p.name AS reporter_name, r.payload, r.reason_kind, r.reason_text, r.status,
-        r.created_at, r.decided_by, r.decided_at, r.decision_note
+        r.created_at, r.decided_by, r.decided_at, r.decision_note, r.base_version,
+        r.function_id, r.function_name
      FROM change_requests r
      JOIN divisions d ON d.id = r.division_id
      LEFT JOIN people p ON p.telegram_id = r.reporter_id";
@@ -89,6 +100,11 @@ pub struct NewRequest<'a> {
     /// Identifies the act of sending (the chat and the summary card), so that the same
     /// update delivered twice finds the request it already made.
     pub idempotency_key: &'a str,
+    /// The version of the row a change or an exclusion was based on.
+    pub base_version: Option<i64>,
+    /// A function typed because it is missing from the Registry: its name (the payload's
+    /// `function_id` is then ignored).
+    pub typed_function: Option<&'a str>,
 }
 
 /// Creates a pending request with its audit record, inside the caller's transaction.
@@ -100,10 +116,19 @@ pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), s
     let payload = r
         .payload
         .map(|p| serde_json::to_string(p).unwrap_or_default());
+    let function_id = match r.typed_function {
+        Some(_) => None,
+        None => r.payload.map(|p| p.function_id),
+    };
+    let function_key = r
+        .typed_function
+        .zip(r.payload)
+        .map(|(name, p)| super::functions::typed_key(p.direction, name));
     let id = sqlx::query(
         "INSERT INTO change_requests (action, touchpoint_id, division_id, reporter_id, payload,
-             reason_kind, reason_text, created_at, function_id, point_key, idempotency_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             reason_kind, reason_text, created_at, function_id, point_key, idempotency_key,
+             base_version, function_name, function_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(r.action.code())
     .bind(r.touchpoint_id)
@@ -113,9 +138,12 @@ pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), s
     .bind(r.reason_kind.code())
     .bind(r.reason_text)
     .bind(ts(Utc::now()))
-    .bind(r.payload.map(|p| p.function_id))
+    .bind(function_id)
     .bind(r.payload.map(|p| p.point_key()))
     .bind(r.idempotency_key)
+    .bind(r.base_version)
+    .bind(r.typed_function)
+    .bind(function_key)
     .execute(&mut **tx)
     .await?
     .last_insert_rowid();
@@ -139,8 +167,9 @@ pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), s
 #[derive(Debug, Clone)]
 pub enum Content<'a> {
     /// A new row or a change: the row as proposed. With `typed_function`, the function is
-    /// missing from the Registry and is added under that name (in the same transaction);
-    /// `data.function_id` is then ignored.
+    /// missing from the Registry: a function of that name in the division and direction is
+    /// that function; otherwise the name travels with the report and enters the Registry
+    /// when the report is accepted. `data.function_id` is then ignored.
     Row {
         data: TouchpointData,
         typed_function: Option<&'a str>,
@@ -161,6 +190,8 @@ pub struct Submission<'a> {
     pub division_id: i64,
     pub reporter_id: i64,
     pub content: Content<'a>,
+    /// The version of the row a change or an exclusion was based on.
+    pub base_version: Option<i64>,
     /// Identifies the act of sending (the chat and the summary card): the same update
     /// delivered twice finds the report it already made.
     pub key: &'a str,
@@ -179,6 +210,8 @@ pub enum Submitted {
     Duplicate,
     /// A change that changes nothing.
     NothingChanged,
+    /// Another report on the same row waits for a decision (its number).
+    RowBusy(i64),
 }
 
 /// Sends a report: one write transaction that checks the row and the one-point-per-process
@@ -201,6 +234,12 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
         },
         None => None,
     };
+    if let Some(row) = s.row_id {
+        if let Some(other) = pending_on_row(&mut *tx, row).await? {
+            return Ok(Submitted::RowBusy(other));
+        }
+    }
+    let mut typed = None;
     let (payload, reason_kind, reason_text) = match s.content {
         Content::Exclusion {
             reason_kind,
@@ -211,36 +250,37 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
             typed_function,
         } => {
             if let Some(name) = typed_function {
-                data.function_id = super::functions::add(
-                    &mut tx,
-                    super::functions::NewFunction {
-                        code: None,
-                        name,
-                        is_service: false,
-                        direction: data.direction,
-                        division_id: s.division_id,
-                        in_registry: false,
-                    },
-                    s.reporter_id,
-                )
-                .await?;
-            }
-            if let Some(existing) = super::touchpoints::find_same_point(
-                &mut *tx,
-                data.function_id,
-                data.kind,
-                &data.point,
-            )
-            .await?
-            {
-                if Some(existing) != s.row_id {
-                    return Ok(Submitted::Duplicate);
+                match super::functions::find_by_name(&mut *tx, s.division_id, data.direction, name)
+                    .await?
+                {
+                    Some(id) => data.function_id = id,
+                    None => {
+                        data.function_id = 0;
+                        typed = Some(name);
+                    }
                 }
             }
-            if pending_same_point(&mut *tx, &data, s.row_id)
-                .await?
-                .is_some()
-            {
+            let same = match typed {
+                Some(name) => {
+                    pending_same_typed_point(&mut *tx, s.division_id, &data, name).await?
+                }
+                None => {
+                    if let Some(existing) = super::touchpoints::find_same_point(
+                        &mut *tx,
+                        data.function_id,
+                        data.kind,
+                        &data.point,
+                    )
+                    .await?
+                    {
+                        if Some(existing) != s.row_id {
+                            return Ok(Submitted::Duplicate);
+                        }
+                    }
+                    pending_same_point(&mut *tx, &data, s.row_id).await?
+                }
+            };
+            if same.is_some() {
                 return Ok(Submitted::Duplicate);
             }
             let reason_kind = match &row {
@@ -262,6 +302,8 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
             reason_kind,
             reason_text,
             idempotency_key: s.key,
+            base_version: s.base_version,
+            typed_function: typed,
         },
     )
     .await?;
@@ -299,6 +341,43 @@ where
     .bind(data.function_id)
     .bind(data.point_key())
     .bind(except_row)
+    .fetch_optional(ex)
+    .await
+}
+
+/// A pending report of the same point under a function typed by the same name (same
+/// division, direction and folded name): the same function once accepted (3.7).
+pub async fn pending_same_typed_point<'e, E>(
+    ex: E,
+    division_id: i64,
+    data: &TouchpointData,
+    typed_name: &str,
+) -> Result<Option<i64>, sqlx::Error>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    sqlx::query_scalar(
+        "SELECT id FROM change_requests WHERE status = 'pending' AND division_id = ?
+             AND function_key = ? AND point_key = ?
+         ORDER BY id LIMIT 1",
+    )
+    .bind(division_id)
+    .bind(super::functions::typed_key(data.direction, typed_name))
+    .bind(data.point_key())
+    .fetch_optional(ex)
+    .await
+}
+
+/// A change or exclusion report on this row that waits for a decision.
+pub async fn pending_on_row<'e, E>(ex: E, row_id: i64) -> Result<Option<i64>, sqlx::Error>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    sqlx::query_scalar(
+        "SELECT id FROM change_requests WHERE status = 'pending' AND touchpoint_id = ?
+         ORDER BY id LIMIT 1",
+    )
+    .bind(row_id)
     .fetch_optional(ex)
     .await
 }
@@ -391,6 +470,8 @@ mod tests {
             reason_kind: ReasonKind::Other,
             reason_text: None,
             idempotency_key: key,
+            base_version: None,
+            typed_function: None,
         }
     }
 

@@ -8,8 +8,9 @@ use sqlx::SqlitePool;
 
 use super::requests::{self, Request};
 use super::touchpoints::{self, Provenance, WriteError};
-use super::{audit, begin_write, ts, Tx};
-use crate::domain::{Action, Invalid, RequestStatus};
+use super::{audit, begin_write, functions, ts, versions, Tx};
+use crate::domain::record::{merge, Origin, Part};
+use crate::domain::{Action, Invalid, RequestStatus, RowStatus, TouchpointData};
 
 /// What came of a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,9 @@ pub enum Outcome {
     RowGone,
     /// The function left the Registry or passed to another division since the report.
     ProcessChanged,
+    /// The row changed since the report was made, in the same parts the report changes:
+    /// accepting would undo an accepted change. The request stays pending.
+    Conflict(Vec<Part>),
 }
 
 async fn mark(
@@ -58,7 +62,11 @@ async fn not_pending(tx: &mut Tx<'_>, id: i64) -> Result<Outcome, sqlx::Error> {
 }
 
 /// Accepts a request: checks completeness (3.3.2) and the one-point-per-process rule (3.7)
-/// again, applies the change, records the decision — all or nothing.
+/// again, applies the change, records the decision — all or nothing. A change made
+/// against an older version of its row is merged into the row as it stands now: the
+/// parts it changes are taken from it, the rest keeps what was accepted since; when both
+/// changed the same part, nothing is applied (`Conflict`). A function typed by the
+/// reporter enters the Registry now, as the same function as any of that name.
 pub async fn accept(pool: &SqlitePool, id: i64, admin: i64) -> Result<Outcome, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
     if !mark(&mut tx, id, RequestStatus::Accepted, admin, None).await? {
@@ -71,14 +79,18 @@ pub async fn accept(pool: &SqlitePool, id: i64, admin: i64) -> Result<Outcome, s
         return Ok(Outcome::NotFound);
     };
     let who = Provenance {
-        request_id: Some(id),
+        origin: Origin::Report(id),
         reported_by: Some(r.reporter_id),
         accepted_by: Some(admin),
     };
-    if let Some(data) = &r.payload {
+    let mut payload = r.payload.clone();
+    if let Some(data) = &mut payload {
         if let Err(problems) = data.validate() {
             tx.rollback().await?;
             return Ok(Outcome::Incomplete(problems));
+        }
+        if let Some(name) = &r.typed_function {
+            data.function_id = enter_typed_function(&mut tx, &r, data, name, admin).await?;
         }
         // The Registry may have changed since the report (3.1, 5.1.1).
         let function: Option<(i64, Option<String>)> =
@@ -92,13 +104,29 @@ pub async fn accept(pool: &SqlitePool, id: i64, admin: i64) -> Result<Outcome, s
             return Ok(Outcome::ProcessChanged);
         }
     }
-    let applied = match (r.action, &r.payload, r.touchpoint_id) {
+    let applied = match (r.action, &payload, r.touchpoint_id) {
         (Action::Add, Some(data), _) => touchpoints::insert(&mut tx, data, r.division_id, who)
             .await
             .map(Some),
-        (Action::Change, Some(data), Some(row)) => touchpoints::update(&mut tx, row, data, who)
-            .await
-            .map(|_| Some(row)),
+        (Action::Change, Some(data), Some(row)) => {
+            match merged(&mut tx, row, r.base_version, data).await? {
+                Merged::Gone => Err(WriteError::NotActive(row)),
+                Merged::Conflict(parts) => {
+                    tx.rollback().await?;
+                    return Ok(Outcome::Conflict(parts));
+                }
+                Merged::Unchanged => Ok(Some(row)),
+                Merged::Into(data) => {
+                    if let Err(problems) = data.validate() {
+                        tx.rollback().await?;
+                        return Ok(Outcome::Incomplete(problems));
+                    }
+                    touchpoints::update(&mut tx, row, &data, who)
+                        .await
+                        .map(|_| Some(row))
+                }
+            }
+        }
         (Action::Exclude, _, Some(row)) => touchpoints::exclude(&mut tx, row, who)
             .await
             .map(|_| Some(row)),
@@ -134,6 +162,84 @@ pub async fn accept(pool: &SqlitePool, id: i64, admin: i64) -> Result<Outcome, s
     .await?;
     tx.commit().await?;
     Ok(Outcome::Done { row_id })
+}
+
+/// A change, against the row as it stands now.
+enum Merged {
+    Gone,
+    /// The row already is what the report asks.
+    Unchanged,
+    Into(TouchpointData),
+    Conflict(Vec<Part>),
+}
+
+async fn merged(
+    tx: &mut Tx<'_>,
+    row: i64,
+    base_version: Option<i64>,
+    mine: &TouchpointData,
+) -> Result<Merged, sqlx::Error> {
+    let Some(now) = touchpoints::get(&mut **tx, row)
+        .await?
+        .filter(|r| r.status == RowStatus::Active)
+    else {
+        return Ok(Merged::Gone);
+    };
+    let base = match base_version {
+        Some(v) if v != now.version => versions::data(&mut **tx, row, v).await?,
+        _ => None,
+    };
+    let data = match base {
+        Some(base) => match merge(&base, mine, &now.data) {
+            Ok(d) => d,
+            Err(parts) => return Ok(Merged::Conflict(parts)),
+        },
+        None => mine.clone(),
+    };
+    Ok(if data == now.data {
+        Merged::Unchanged
+    } else {
+        Merged::Into(data)
+    })
+}
+
+/// The function a reporter typed, now in the Registry: the one of the same name in the
+/// division and direction if there is one by now, otherwise added (marked as missing from
+/// the Registry). The request then points at it.
+async fn enter_typed_function(
+    tx: &mut Tx<'_>,
+    r: &Request,
+    data: &TouchpointData,
+    name: &str,
+    admin: i64,
+) -> Result<i64, sqlx::Error> {
+    let id = match functions::find_by_name(&mut **tx, r.division_id, data.direction, name).await? {
+        Some(id) => id,
+        None => {
+            functions::add(
+                tx,
+                functions::NewFunction {
+                    code: None,
+                    name,
+                    is_service: false,
+                    direction: data.direction,
+                    division_id: r.division_id,
+                    in_registry: false,
+                },
+                admin,
+            )
+            .await?
+        }
+    };
+    let mut payload = data.clone();
+    payload.function_id = id;
+    sqlx::query("UPDATE change_requests SET function_id = ?, payload = ? WHERE id = ?")
+        .bind(id)
+        .bind(serde_json::to_string(&payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+        .bind(r.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
 }
 
 /// Rejects a request with the reason given.
@@ -210,26 +316,13 @@ pub async fn cards(
         .await
 }
 
-/// A row's versions, oldest first: (version, status, data JSON, reported by, accepted by, at).
-pub type Version = (i64, String, String, Option<i64>, Option<i64>, String);
-
-pub async fn history(pool: &SqlitePool, row_id: i64) -> Result<Vec<Version>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT version, status, data, reported_by, accepted_by, at FROM touchpoint_versions
-         WHERE touchpoint_id = ? ORDER BY version",
-    )
-    .bind(row_id)
-    .fetch_all(pool)
-    .await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::requests::NewRequest;
     use crate::db::testing::db;
     use crate::db::touchpoints::tests::{sample, setup};
-    use crate::domain::{ReasonKind, TouchpointData};
+    use crate::domain::ReasonKind;
 
     async fn report(pool: &SqlitePool, d: i64, data: &TouchpointData, key: &str) -> i64 {
         let mut tx = pool.begin().await.unwrap();
@@ -244,6 +337,8 @@ mod tests {
                 reason_kind: ReasonKind::Other,
                 reason_text: None,
                 idempotency_key: key,
+                base_version: None,
+                typed_function: None,
             },
         )
         .await
@@ -274,9 +369,11 @@ mod tests {
                 .len(),
             1
         );
-        let h = history(&pool, row).await.unwrap();
+        let h = versions::of_row(&pool, row).await.unwrap();
         assert_eq!(h.len(), 1);
-        assert_eq!((h[0].3, h[0].4), (Some(10), Some(1)));
+        assert_eq!((h[0].reported_by, h[0].accepted_by), (Some(10), Some(1)));
+        assert_eq!(h[0].origin, Some(Origin::Report(id)));
+        assert_eq!(h[0].valid_to, None, "the version stands");
         assert_eq!(accept(&pool, 999, 1).await.unwrap(), Outcome::NotFound);
     }
 
@@ -354,6 +451,192 @@ mod tests {
         assert_eq!(
             rows, accepted,
             "every accepted request made exactly its row"
+        );
+    }
+
+    async fn change(
+        pool: &SqlitePool,
+        row: i64,
+        base: i64,
+        data: &TouchpointData,
+        key: &str,
+    ) -> i64 {
+        let mut tx = pool.begin().await.unwrap();
+        let (id, _) = requests::create(
+            &mut tx,
+            NewRequest {
+                action: Action::Change,
+                touchpoint_id: Some(row),
+                division_id: 1,
+                reporter_id: 10,
+                payload: Some(data),
+                reason_kind: ReasonKind::Other,
+                reason_text: None,
+                idempotency_key: key,
+                base_version: Some(base),
+                typed_function: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// The lost update of issue 11: two changes made against the same version; the second
+    /// accepted keeps what the first changed.
+    #[tokio::test]
+    async fn two_changes_of_one_row_never_undo_each_other() {
+        let (pool, _dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        assert_eq!(d, 1);
+        let add = report(&pool, d, &sample(f, "a.ru"), "k0").await;
+        let Outcome::Done { row_id: Some(row) } = accept(&pool, add, 1).await.unwrap() else {
+            panic!("not added")
+        };
+        let base = touchpoints::get(&pool, row).await.unwrap().unwrap();
+        assert_eq!(base.version, 1);
+        let mut a = base.data.clone();
+        a.needs.insert(crate::domain::Need::Consultation);
+        let mut b = base.data.clone();
+        b.features = Some("Только по записи".into());
+        let ra = change(&pool, row, 1, &a, "ka").await;
+        let rb = change(&pool, row, 1, &b, "kb").await;
+        assert!(matches!(
+            accept(&pool, ra, 1).await.unwrap(),
+            Outcome::Done { .. }
+        ));
+        assert!(matches!(
+            accept(&pool, rb, 1).await.unwrap(),
+            Outcome::Done { .. }
+        ));
+        let now = touchpoints::get(&pool, row).await.unwrap().unwrap();
+        assert!(
+            now.data.needs.contains(&crate::domain::Need::Consultation),
+            "A kept"
+        );
+        assert_eq!(
+            now.data.features.as_deref(),
+            Some("Только по записи"),
+            "B applied"
+        );
+        assert_eq!(now.version, 3);
+
+        // A third, also against version 1, changing the features otherwise: a conflict; it
+        // stays pending and nothing is applied.
+        let mut c = base.data.clone();
+        c.features = Some("Только днём".into());
+        let rc = change(&pool, row, 1, &c, "kc").await;
+        assert_eq!(
+            accept(&pool, rc, 1).await.unwrap(),
+            Outcome::Conflict(vec![Part::Features])
+        );
+        assert_eq!(
+            requests::get(&pool, rc).await.unwrap().unwrap().status,
+            RequestStatus::Pending
+        );
+        assert_eq!(touchpoints::get(&pool, row).await.unwrap().unwrap(), now);
+        // Made against the current version, it applies as it is.
+        let rd = change(&pool, row, 3, &c, "kd").await;
+        assert!(matches!(
+            accept(&pool, rd, 1).await.unwrap(),
+            Outcome::Done { .. }
+        ));
+        assert_eq!(
+            touchpoints::get(&pool, row)
+                .await
+                .unwrap()
+                .unwrap()
+                .data
+                .features
+                .as_deref(),
+            Some("Только днём")
+        );
+    }
+
+    async fn typed(pool: &SqlitePool, d: i64, name: &str, point: &str, key: &str) -> i64 {
+        let mut data = sample(0, point);
+        data.direction = crate::domain::Direction::Appeals;
+        let mut tx = pool.begin().await.unwrap();
+        let (id, _) = requests::create(
+            &mut tx,
+            NewRequest {
+                action: Action::Add,
+                touchpoint_id: None,
+                division_id: d,
+                reporter_id: 10,
+                payload: Some(&data),
+                reason_kind: ReasonKind::Other,
+                reason_text: None,
+                idempotency_key: key,
+                base_version: None,
+                typed_function: Some(name),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    #[tokio::test]
+    async fn a_typed_function_enters_the_registry_only_when_accepted_and_once() {
+        let (pool, _dir) = db().await;
+        let (d, _) = setup(&pool).await;
+        let functions = || async {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM functions")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        };
+        let before = functions().await;
+        let r1 = typed(&pool, d, "Приём граждан", "+7 812 000-00-01", "t1").await;
+        assert_eq!(functions().await, before, "not at sending");
+        assert_eq!(
+            requests::get(&pool, r1)
+                .await
+                .unwrap()
+                .unwrap()
+                .typed_function
+                .as_deref(),
+            Some("Приём граждан")
+        );
+        reject(&pool, r1, 1, "нет").await.unwrap();
+        assert_eq!(
+            functions().await,
+            before,
+            "a rejected report leaves nothing"
+        );
+
+        let r2 = typed(&pool, d, "приём  ГРАЖДАН", "+7 812 000-00-02", "t2").await;
+        let Outcome::Done { row_id: Some(row) } = accept(&pool, r2, 1).await.unwrap() else {
+            panic!("not accepted")
+        };
+        assert_eq!(functions().await, before + 1);
+        let r = touchpoints::get(&pool, row).await.unwrap().unwrap();
+        assert_eq!(r.function_name, "приём  ГРАЖДАН");
+        assert!(!r.function_in_registry);
+        let accepted = requests::get(&pool, r2).await.unwrap().unwrap();
+        assert_eq!(
+            accepted.typed_function, None,
+            "it points at the function now"
+        );
+        assert_eq!(accepted.payload.unwrap().function_id, r.data.function_id);
+
+        // The same name again is the same function: 3.7 holds across typed names.
+        let r3 = typed(&pool, d, "Приём Граждан", "+7 (812) 000-00-02", "t3").await;
+        assert_eq!(accept(&pool, r3, 1).await.unwrap(), Outcome::Duplicate(row));
+        assert_eq!(functions().await, before + 1);
+        assert_eq!(
+            functions::find_by_name(
+                &pool,
+                d,
+                crate::domain::Direction::Appeals,
+                " ПРИЁМ граждан"
+            )
+            .await
+            .unwrap(),
+            Some(r.data.function_id)
         );
     }
 }

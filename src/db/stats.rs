@@ -98,18 +98,18 @@ mod tests {
         )
         .await
         .unwrap();
-        let who = Provenance {
-            request_id: None,
+        let who = || Provenance {
+            origin: crate::domain::record::Origin::Import("test".into()),
             reported_by: None,
             accepted_by: Some(1),
         };
-        touchpoints::insert(&mut tx, &sample(f, "a.ru"), d.id, who)
+        touchpoints::insert(&mut tx, &sample(f, "a.ru"), d.id, who())
             .await
             .unwrap();
-        let gone = touchpoints::insert(&mut tx, &sample(f, "b.ru"), d.id, who)
+        let gone = touchpoints::insert(&mut tx, &sample(f, "b.ru"), d.id, who())
             .await
             .unwrap();
-        touchpoints::exclude(&mut tx, gone, who).await.unwrap();
+        touchpoints::exclude(&mut tx, gone, who()).await.unwrap();
         tx.commit().await.unwrap();
         let s = collect(&pool).await.unwrap();
         assert_eq!(s.rows, 1);

@@ -7,6 +7,7 @@ use chrono::Utc;
 use sqlx::{Executor, Sqlite, SqlitePool};
 
 use super::{audit, ts, Tx};
+use crate::domain::record::Origin;
 use crate::domain::{Channel, Clients, Direction, Kind, Need, Row, RowStatus, TouchpointData};
 
 #[derive(sqlx::FromRow)]
@@ -23,6 +24,7 @@ struct RowRecord {
     clients: String,
     little_used: bool,
     status: String,
+    version: i64,
     needs: Option<String>,
     function_name: String,
     function_code: Option<String>,
@@ -59,12 +61,13 @@ impl From<RowRecord> for Row {
             division_id: r.division_id,
             division_name: r.division_name,
             status: RowStatus::from_code(&r.status).unwrap_or(RowStatus::Active),
+            version: r.version,
         }
     }
 }
 
 const SELECT: &str = "SELECT t.id, t.function_id, t.division_id, t.direction, t.kind, t.channel,
-        t.point, t.other_need, t.features, t.clients, t.little_used, t.status,
+        t.point, t.other_need, t.features, t.clients, t.little_used, t.status, t.version,
         (SELECT group_concat(n.need) FROM touchpoint_needs n WHERE n.touchpoint_id = t.id) AS needs,
         f.name AS function_name, f.code AS function_code, f.in_registry AS function_in_registry,
         d.name AS division_name
@@ -125,10 +128,10 @@ where
     .await
 }
 
-/// Who made a version of a row.
-#[derive(Debug, Clone, Copy)]
+/// Who made a version of a row, and how.
+#[derive(Debug, Clone)]
 pub struct Provenance {
-    pub request_id: Option<i64>,
+    pub origin: Origin,
     pub reported_by: Option<i64>,
     pub accepted_by: Option<i64>,
 }
@@ -156,31 +159,6 @@ async fn write_needs(tx: &mut Tx<'_>, id: i64, needs: &BTreeSet<Need>) -> Result
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
-}
-
-async fn write_version(tx: &mut Tx<'_>, id: i64, who: Provenance) -> Result<(), sqlx::Error> {
-    let (version, status): (i64, String) =
-        sqlx::query_as("SELECT version, status FROM touchpoints WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut **tx)
-            .await?;
-    let row = get(&mut **tx, id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    sqlx::query(
-        "INSERT INTO touchpoint_versions
-             (touchpoint_id, version, data, status, request_id, reported_by, accepted_by, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(serde_json::to_string(&row.data).unwrap_or_default())
-    .bind(status)
-    .bind(who.request_id)
-    .bind(who.reported_by)
-    .bind(who.accepted_by)
-    .bind(ts(Utc::now()))
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
 
@@ -220,14 +198,14 @@ pub async fn insert(
     .await?
     .last_insert_rowid();
     write_needs(tx, id, &data.needs).await?;
-    write_version(tx, id, who).await?;
+    super::versions::write(tx, id, &who).await?;
     audit::record(
         tx,
         who.accepted_by,
         "touchpoint.add",
         "touchpoint",
         Some(id),
-        serde_json::json!({ "request_id": who.request_id, "data": data }),
+        serde_json::json!({ "origin": who.origin, "data": data }),
     )
     .await?;
     Ok(id)
@@ -271,14 +249,14 @@ pub async fn update(
         return Err(WriteError::NotActive(id));
     }
     write_needs(tx, id, &data.needs).await?;
-    write_version(tx, id, who).await?;
+    super::versions::write(tx, id, &who).await?;
     audit::record(
         tx,
         who.accepted_by,
         "touchpoint.change",
         "touchpoint",
         Some(id),
-        serde_json::json!({ "request_id": who.request_id, "data": data }),
+        serde_json::json!({ "origin": who.origin, "data": data }),
     )
     .await?;
     Ok(())
@@ -297,14 +275,14 @@ pub async fn exclude(tx: &mut Tx<'_>, id: i64, who: Provenance) -> Result<(), Wr
     if done.rows_affected() != 1 {
         return Err(WriteError::NotActive(id));
     }
-    write_version(tx, id, who).await?;
+    super::versions::write(tx, id, &who).await?;
     audit::record(
         tx,
         who.accepted_by,
         "touchpoint.exclude",
         "touchpoint",
         Some(id),
-        serde_json::json!({ "request_id": who.request_id }),
+        serde_json::json!({ "origin": who.origin }),
     )
     .await?;
     Ok(())
@@ -330,11 +308,13 @@ pub(crate) mod tests {
         }
     }
 
-    const WHO: Provenance = Provenance {
-        request_id: None,
-        reported_by: Some(10),
-        accepted_by: Some(1),
-    };
+    fn who() -> Provenance {
+        Provenance {
+            origin: Origin::Import("test".into()),
+            reported_by: Some(10),
+            accepted_by: Some(1),
+        }
+    }
 
     /// A division with one Registry function: (division id, function id).
     pub async fn setup(pool: &SqlitePool) -> (i64, i64) {
@@ -364,7 +344,7 @@ pub(crate) mod tests {
         let (d, f) = setup(&pool).await;
         let data = sample(f, "https://lenobl.ru/appeal");
         let mut tx = pool.begin().await.unwrap();
-        let id = insert(&mut tx, &data, d, WHO).await.unwrap();
+        let id = insert(&mut tx, &data, d, who()).await.unwrap();
         tx.commit().await.unwrap();
         let row = get(&pool, id).await.unwrap().unwrap();
         assert_eq!(row.data, data);
@@ -388,10 +368,10 @@ pub(crate) mod tests {
         let (pool, _dir) = db().await;
         let (d, f) = setup(&pool).await;
         let mut tx = pool.begin().await.unwrap();
-        let id = insert(&mut tx, &sample(f, "https://lenobl.ru/appeal"), d, WHO)
+        let id = insert(&mut tx, &sample(f, "https://lenobl.ru/appeal"), d, who())
             .await
             .unwrap();
-        let again = insert(&mut tx, &sample(f, "www.LENOBL.ru/appeal/"), d, WHO).await;
+        let again = insert(&mut tx, &sample(f, "www.LENOBL.ru/appeal/"), d, who()).await;
         assert!(
             matches!(again, Err(WriteError::Duplicate(x)) if x == id),
             "{again:?}"
@@ -404,10 +384,10 @@ pub(crate) mod tests {
         let (pool, _dir) = db().await;
         let (d, f) = setup(&pool).await;
         let mut tx = pool.begin().await.unwrap();
-        let id = insert(&mut tx, &sample(f, "lenobl.ru"), d, WHO)
+        let id = insert(&mut tx, &sample(f, "lenobl.ru"), d, who())
             .await
             .unwrap();
-        let id2 = insert(&mut tx, &sample(f, "other.ru"), d, WHO)
+        let id2 = insert(&mut tx, &sample(f, "other.ru"), d, who())
             .await
             .unwrap();
         // Bypass the check in Rust: the unique index still holds.
@@ -429,24 +409,24 @@ pub(crate) mod tests {
         let (pool, _dir) = db().await;
         let (d, f) = setup(&pool).await;
         let mut tx = pool.begin().await.unwrap();
-        let id = insert(&mut tx, &sample(f, "lenobl.ru"), d, WHO)
+        let id = insert(&mut tx, &sample(f, "lenobl.ru"), d, who())
             .await
             .unwrap();
         let mut changed = sample(f, "lenobl.ru");
         changed.needs = [Need::Consultation].into_iter().collect();
         changed.other_need = None;
-        update(&mut tx, id, &changed, WHO).await.unwrap();
-        exclude(&mut tx, id, WHO).await.unwrap();
+        update(&mut tx, id, &changed, who()).await.unwrap();
+        exclude(&mut tx, id, who()).await.unwrap();
         assert!(matches!(
-            exclude(&mut tx, id, WHO).await,
+            exclude(&mut tx, id, who()).await,
             Err(WriteError::NotActive(_))
         ));
         assert!(matches!(
-            update(&mut tx, id, &changed, WHO).await,
+            update(&mut tx, id, &changed, who()).await,
             Err(WriteError::NotActive(_))
         ));
         // An excluded point may return as a new row.
-        insert(&mut tx, &sample(f, "lenobl.ru"), d, WHO)
+        insert(&mut tx, &sample(f, "lenobl.ru"), d, who())
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -485,7 +465,7 @@ pub(crate) mod tests {
         let (pool, _dir) = db().await;
         let (d, f) = setup(&pool).await;
         let mut tx = pool.begin().await.unwrap();
-        insert(&mut tx, &sample(f, "a.ru"), d, WHO).await.unwrap();
+        insert(&mut tx, &sample(f, "a.ru"), d, who()).await.unwrap();
         tx.commit().await.unwrap();
         let by_dir = |dir| Filter {
             direction: Some(dir),

@@ -163,6 +163,10 @@ pub struct Draft {
     pub reason_kind: Option<ReasonKind>,
     #[serde(default)]
     pub reason_text: Option<String>,
+    /// The version of the row a change or an exclusion starts from: acceptance merges the
+    /// report into the row as it will stand then, never undoing a change accepted since.
+    #[serde(default)]
+    pub base_version: Option<i64>,
 }
 
 /// Reads a field that is present (even as `null`) as `Some`.
@@ -242,6 +246,7 @@ impl Draft {
         let r = &row.data;
         self.division_id = Some(row.division_id);
         self.row_id = Some(row.id);
+        self.base_version = Some(row.version);
         self.direction = Some(r.direction);
         self.function_id = Some(r.function_id);
         self.function_name = None;

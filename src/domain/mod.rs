@@ -4,6 +4,7 @@
 pub mod dict;
 pub mod draft;
 pub mod people;
+pub mod record;
 pub mod request;
 pub mod schedule;
 pub mod touchpoint;

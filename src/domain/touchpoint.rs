@@ -77,6 +77,8 @@ pub struct Row {
     pub division_id: i64,
     pub division_name: String,
     pub status: RowStatus,
+    /// The row's version now (1 when it entered the list, one more with each change).
+    pub version: i64,
 }
 
 /// What is wrong with a row (completeness 3.3.2 and the limits we set).

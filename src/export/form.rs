@@ -256,6 +256,7 @@ pub(crate) mod tests {
                 clients: Clients::External,
                 little_used: false,
             },
+            version: 1,
             function_name: "Рассмотрение обращений граждан".into(),
             function_code: Some("Ф-012".into()),
             function_in_registry: true,

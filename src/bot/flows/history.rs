@@ -12,10 +12,11 @@ use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::CallbackData;
 use crate::bot::commands::Command;
 use crate::bot::route::{command, pressed};
-use crate::bot::ui::card::{self, view_of};
+use crate::bot::ui::card::{self, View};
 use crate::bot::ui::{self, esc, when};
 use crate::db;
-use crate::domain::{Lang, TouchpointData};
+use crate::domain::record::Origin;
+use crate::domain::{Lang, RowStatus};
 use crate::tr;
 
 /// At most this many matching rows are offered.
@@ -98,7 +99,8 @@ async fn pressed_row(bot: TgBot, app: Arc<App>, actor: Actor, id: i64) -> Handle
 
 async fn history_text(app: &App, lang: Lang, row_id: i64) -> Result<String, HandlerError> {
     let i = &app.i18n;
-    let Some(row) = db::touchpoints::get(&app.pool, row_id).await? else {
+    let versions = db::versions::of_row(&app.pool, row_id).await?;
+    let Some(last) = versions.last() else {
         return Ok(tr!(i, lang, "history-none", id = row_id));
     };
     let mut parts = vec![tr!(
@@ -106,24 +108,35 @@ async fn history_text(app: &App, lang: Lang, row_id: i64) -> Result<String, Hand
         lang,
         "history-title",
         id = row_id,
-        division = esc(&row.division_name)
+        division = esc(&last.row.division_name)
     )];
-    for (version, status, data, reported_by, accepted_by, at) in
-        db::review::history(&app.pool, row_id).await?
-    {
-        let lines = match serde_json::from_str::<TouchpointData>(&data) {
-            Ok(d) => card::lines(app, lang, &view_of(app, &d).await?),
-            Err(_) => "—".into(),
+    for v in &versions {
+        let name = |id: Option<i64>| async move {
+            match id {
+                Some(id) => esc(&app.name_of(id).await),
+                None => "—".to_string(),
+            }
         };
-        let reporter = match reported_by {
-            Some(id) => esc(&app.name_of(id).await),
-            None => "—".into(),
+        let origin = match &v.origin {
+            Some(Origin::Report(id)) => tr!(
+                i,
+                lang,
+                "history-origin-report",
+                id = *id,
+                reporter = name(v.reported_by).await,
+                acceptor = name(v.accepted_by).await
+            ),
+            Some(Origin::Import(file)) => tr!(
+                i,
+                lang,
+                "history-origin-import",
+                file = esc(file),
+                acceptor = name(v.accepted_by).await
+            ),
+            Some(Origin::Registry(id)) => tr!(i, lang, "history-origin-registry", id = *id),
+            None => tr!(i, lang, "history-origin-unknown"),
         };
-        let acceptor = match accepted_by {
-            Some(id) => esc(&app.name_of(id).await),
-            None => "—".into(),
-        };
-        let status = if status == "excluded" {
+        let status = if v.row.status == RowStatus::Excluded {
             tr!(i, lang, "history-excluded")
         } else {
             String::new()
@@ -132,12 +145,11 @@ async fn history_text(app: &App, lang: Lang, row_id: i64) -> Result<String, Hand
             i,
             lang,
             "history-version",
-            version = version,
-            at = when(db::parse_ts(&at)),
-            reporter = reporter,
-            acceptor = acceptor,
+            version = v.row.version,
+            at = when(v.at),
             status = status,
-            lines = lines
+            origin = origin,
+            lines = card::lines(app, lang, &View::of_row(&v.row))
         ));
     }
     Ok(ui::fit(parts.join("\n\n")))

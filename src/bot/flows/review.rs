@@ -17,9 +17,11 @@ use crate::bot::commands::Command;
 use crate::bot::press::Press;
 use crate::bot::route::{command, message, pressed};
 use crate::bot::state::{BotDialogue, State};
+use crate::bot::ui::card::{self, View};
 use crate::bot::ui::{self, esc, review};
 use crate::db;
 use crate::db::review::Outcome;
+use crate::domain::record::Part;
 use crate::domain::touchpoint::{clean_text, TextProblem, MAX_REASON};
 use crate::domain::{Lang, RequestStatus};
 use crate::tr;
@@ -47,6 +49,11 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                     case![CallbackData::Reject(id)]
                         .chain(admin_only())
                         .endpoint(reject),
+                )
+                .branch(
+                    case![CallbackData::RejectChanged(id)]
+                        .chain(admin_only())
+                        .endpoint(reject_changed),
                 ),
         )
         .branch(
@@ -111,7 +118,25 @@ async fn refusal(app: &App, lang: Lang, o: &Outcome, html: bool) -> (String, boo
         Outcome::Duplicate(row) => (tr!(i, lang, "review-duplicate", row = *row), true),
         Outcome::RowGone => (tr!(i, lang, "review-row-gone"), true),
         Outcome::ProcessChanged => (tr!(i, lang, "review-process-changed"), true),
+        Outcome::Conflict(parts) => (
+            tr!(
+                i,
+                lang,
+                "review-conflict",
+                parts = parts_text(app, lang, parts)
+            ),
+            true,
+        ),
     }
+}
+
+/// The parts of a row, in words: «особенности, клиенты».
+fn parts_text(app: &App, lang: Lang, parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|p| app.i18n.label(lang, &format!("part-{}", p.name())))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 async fn answer_refusal(press: &Press, app: &App, lang: Lang, o: &Outcome) {
@@ -134,6 +159,10 @@ async fn accept(
 ) -> HandlerResult {
     let lang = actor.lang;
     let outcome = db::review::accept(&app.pool, id, actor.id).await?;
+    if let Outcome::Conflict(parts) = &outcome {
+        answer_refusal(&press, &app, lang, &outcome).await;
+        return offer_rejection(&bot, &app, &actor, id, parts).await;
+    }
     if !matches!(outcome, Outcome::Done { .. }) {
         answer_refusal(&press, &app, lang, &outcome).await;
         return Ok(());
@@ -153,6 +182,80 @@ async fn accept(
         log::error!("after accepting request {id}: {e}");
     }
     Ok(())
+}
+
+/// Accepting would undo a change accepted since the report: the row as it stands now, and
+/// a button that rejects the report with a prepared reason.
+async fn offer_rejection(
+    bot: &TgBot,
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    parts: &[Part],
+) -> HandlerResult {
+    let lang = actor.lang;
+    let Some(r) = db::requests::get(&app.pool, id).await? else {
+        return Ok(());
+    };
+    let Some(row) = r.touchpoint_id else {
+        return Ok(());
+    };
+    let lines = match db::touchpoints::get(&app.pool, row).await? {
+        Some(now) => card::lines(app, lang, &View::of_row(&now)),
+        None => "—".into(),
+    };
+    let text = tr!(
+        app.i18n,
+        lang,
+        "review-conflict-card",
+        id = id,
+        row = row,
+        parts = parts_text(app, lang, parts),
+        lines = lines
+    );
+    let kb = InlineKeyboardMarkup::new(vec![vec![ui::button(
+        tr!(app.i18n, lang, "btn-reject-changed"),
+        CallbackData::RejectChanged(id),
+    )]]);
+    ui::send_kb(bot, actor.chat(), text, kb).await?;
+    Ok(())
+}
+
+/// `Отклонить: строка уже изменена`: rejected with the prepared reason, in the author's
+/// language.
+async fn reject_changed(
+    bot: TgBot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
+    id: i64,
+) -> HandlerResult {
+    let lang = actor.lang;
+    let Some(r) = db::requests::get(&app.pool, id).await? else {
+        press.note(tr!(app.i18n, lang, "button-stale")).await;
+        return Ok(());
+    };
+    let reason = tr!(
+        app.i18n,
+        app.lang_of(r.reporter_id).await,
+        "reason-row-changed"
+    );
+    let outcome = db::review::reject(&app.pool, id, actor.id, &reason).await?;
+    if !matches!(outcome, Outcome::Done { .. }) {
+        answer_refusal(&press, &app, lang, &outcome).await;
+        return Ok(());
+    }
+    log::info!("request {id} rejected (row changed) by admin {}", actor.id);
+    if let Some(m) = q.regular_message() {
+        if let Err(e) = bot.edit_message_reply_markup(m.chat.id, m.id).await {
+            log::warn!("dropping the button of a conflict: {e}");
+        }
+    }
+    press
+        .note(tr!(app.i18n, lang, "review-done-rejected", id = id))
+        .await;
+    finish(&bot, &app, id, &actor).await
 }
 
 /// `Отклонить`: asks for the reason; the decision is taken when it is given.

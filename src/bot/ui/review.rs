@@ -26,11 +26,22 @@ pub async fn card_text(app: &App, lang: Lang, r: &Request) -> Result<String, sql
         Some(id) => db::touchpoints::get(&app.pool, id).await?,
         None => None,
     };
-    let body = match (r.action, &r.payload, &row) {
-        (Action::Change, Some(new), Some(old)) => {
-            card::diff_lines(app, lang, &View::of_row(old), &view_of(app, new).await?)
+    // What the report proposes; a function typed by the reporter is not in the Registry yet.
+    let proposed = match &r.payload {
+        Some(data) => {
+            let mut v = view_of(app, data).await?;
+            if let Some(name) = &r.typed_function {
+                v.function = Some((name.clone(), None, false));
+            }
+            Some(v)
         }
-        (_, Some(new), _) => card::lines(app, lang, &view_of(app, new).await?),
+        None => None,
+    };
+    let body = match (r.action, &proposed, &row) {
+        (Action::Change, Some(new), Some(old)) => {
+            card::diff_lines(app, lang, &View::of_row(old), new)
+        }
+        (_, Some(new), _) => card::lines(app, lang, new),
         (_, None, Some(old)) => {
             let reason = match (&r.reason_text, r.reason_kind) {
                 (Some(t), _) => esc(t),

@@ -194,7 +194,8 @@ async fn begin(
 // Moving on.
 
 /// Whether the draft's point already stands under its function (3.7): as a row of the
-/// list, or in a report still waiting for a decision.
+/// list, or in a report still waiting for a decision (under the same function, or under
+/// a function typed by the same name).
 async fn find_duplicate(
     app: &App,
     d: &Draft,
@@ -202,20 +203,13 @@ async fn find_duplicate(
     if d.mode == Mode::Exclude {
         return Ok(None);
     }
-    let (Some(function_id), Some(kind), Some(point)) = (d.function_id, d.kind, d.point.as_deref())
-    else {
+    let (Some(kind), Some(point)) = (d.kind, d.point.as_deref()) else {
         return Ok(None);
     };
-    if let Some(row) = db::touchpoints::find_same_point(&app.pool, function_id, kind, point).await?
-    {
-        if Some(row) != d.row_id {
-            return Ok(Some((Some(row), None)));
-        }
-    }
     // The key needs only the function, the kind and the point.
     let data = TouchpointData {
         direction: d.direction.unwrap_or(Direction::Appeals),
-        function_id,
+        function_id: d.function_id.unwrap_or_default(),
         kind,
         channel: d.channel.unwrap_or(Channel::Digital),
         point: point.to_string(),
@@ -225,7 +219,22 @@ async fn find_duplicate(
         clients: Clients::External,
         little_used: false,
     };
-    let pending = db::requests::pending_same_point(&app.pool, &data, d.row_id).await?;
+    let pending = match (d.function_id, &d.function_name, d.division_id) {
+        (Some(function_id), _, _) => {
+            if let Some(row) =
+                db::touchpoints::find_same_point(&app.pool, function_id, kind, point).await?
+            {
+                if Some(row) != d.row_id {
+                    return Ok(Some((Some(row), None)));
+                }
+            }
+            db::requests::pending_same_point(&app.pool, &data, d.row_id).await?
+        }
+        (None, Some(name), Some(division)) => {
+            db::requests::pending_same_typed_point(&app.pool, division, &data, name).await?
+        }
+        _ => None,
+    };
     Ok(pending.map(|r| (None, Some(r))))
 }
 

@@ -70,8 +70,16 @@ pub(super) async fn on_message(
     };
     match d.step {
         Step::FunctionName => {
-            d.function_name = Some(text);
-            d.function_id = None;
+            // The same name typed again (in the division and direction) is the same
+            // function: one touchpoint per process holds across typed names (3.7).
+            let known = match (d.division_id, d.direction) {
+                (Some(division), Some(direction)) => {
+                    db::functions::find_by_name(&app.pool, division, direction, &text).await?
+                }
+                _ => None,
+            };
+            d.function_id = known;
+            d.function_name = if known.is_some() { None } else { Some(text) };
         }
         Step::Point => d.point = Some(text),
         Step::OtherNeed => d.other_need = Some(text),
@@ -172,10 +180,8 @@ pub(super) async fn on_button(
                 .await?
                 .filter(|dv| !dv.retired)
             else {
-                {
-                    press.note(tr!(i, lang, "button-stale")).await;
-                    return Ok(());
-                }
+                press.note(tr!(i, lang, "button-stale")).await;
+                return Ok(());
             };
             close_card(&ctx, q, &div.name).await;
             d.division_id = Some(div.id);
@@ -191,10 +197,8 @@ pub(super) async fn on_button(
             let Some(f) = f.filter(|f| {
                 Some(f.division_id) == d.division_id && Some(f.direction) == d.direction
             }) else {
-                {
-                    press.note(tr!(i, lang, "button-stale")).await;
-                    return Ok(());
-                }
+                press.note(tr!(i, lang, "button-stale")).await;
+                return Ok(());
             };
             close_card(&ctx, q, &f.name).await;
             d.function_id = Some(f.id);
@@ -224,10 +228,8 @@ pub(super) async fn on_button(
         }
         (Step::Needs, C::NeedsDone) => {
             if d.needs.is_empty() {
-                {
-                    press.alert(tr!(i, lang, "need-at-least-one")).await;
-                    return Ok(());
-                }
+                press.alert(tr!(i, lang, "need-at-least-one")).await;
+                return Ok(());
             }
             if !d.needs.contains(&Need::Other) {
                 d.other_need = None;
@@ -292,23 +294,23 @@ pub(super) async fn on_button(
         (Step::Duplicate, C::ChangeNeedsOf(row_id)) if d.duplicate_row == Some(row_id) => {
             let row = db::touchpoints::get(&app.pool, row_id).await?;
             let Some(row) = row.filter(|r| r.status == RowStatus::Active) else {
-                {
-                    press.note(tr!(i, lang, "row-gone")).await;
-                    return Ok(());
-                }
+                press.note(tr!(i, lang, "row-gone")).await;
+                return Ok(());
             };
+            if let Some(other) = db::requests::pending_on_row(&app.pool, row.id).await? {
+                press.alert(tr!(i, lang, "row-busy", id = other)).await;
+                return Ok(());
+            }
             if actor.role == Role::Head && actor.division_id != Some(row.division_id) {
-                {
-                    press
-                        .alert(tr!(
-                            i,
-                            lang,
-                            "row-other-division",
-                            division = row.division_name.clone()
-                        ))
-                        .await;
-                    return Ok(());
-                }
+                press
+                    .alert(tr!(
+                        i,
+                        lang,
+                        "row-other-division",
+                        division = row.division_name.clone()
+                    ))
+                    .await;
+                return Ok(());
             }
             close_card(&ctx, q, &tr!(i, lang, "btn-change-needs")).await;
             let mut c = Draft {
@@ -331,10 +333,8 @@ pub(super) async fn on_button(
         (Step::PickFunction, C::Function(id)) => {
             let f = db::functions::get(&app.pool, id).await?;
             let Some(f) = f.filter(|f| Some(f.division_id) == d.division_id) else {
-                {
-                    press.note(tr!(i, lang, "button-stale")).await;
-                    return Ok(());
-                }
+                press.note(tr!(i, lang, "button-stale")).await;
+                return Ok(());
             };
             close_card(&ctx, q, &f.name).await;
             d.pick_function = Some(f.id);
@@ -349,11 +349,14 @@ pub(super) async fn on_button(
             let Some(row) = row
                 .filter(|r| r.status == RowStatus::Active && Some(r.division_id) == d.division_id)
             else {
-                {
-                    press.note(tr!(i, lang, "row-gone")).await;
-                    return Ok(());
-                }
+                press.note(tr!(i, lang, "row-gone")).await;
+                return Ok(());
             };
+            // One report on a row at a time: a second could undo the first.
+            if let Some(other) = db::requests::pending_on_row(&app.pool, row.id).await? {
+                press.alert(tr!(i, lang, "row-busy", id = other)).await;
+                return Ok(());
+            }
             close_card(
                 &ctx,
                 q,

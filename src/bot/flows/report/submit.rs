@@ -27,6 +27,8 @@ enum Refusal {
     Back(Step, String),
     /// The row is gone (or the person no longer heads its division): the dialogue ends.
     Gone,
+    /// Another report on the row waits for a decision: told, and the dialogue ends.
+    Busy(String),
 }
 
 pub(super) async fn submit(ctx: &Ctx<'_>, q: &CallbackQuery, mut d: Draft) -> HandlerResult {
@@ -39,6 +41,13 @@ pub(super) async fn submit(ctx: &Ctx<'_>, q: &CallbackQuery, mut d: Draft) -> Ha
             ctx.dialogue.exit().await?;
             close_card(ctx, q, &tr!(i, lang, "row-gone")).await;
             ctx.press.alert(tr!(i, lang, "row-gone")).await;
+            return Ok(());
+        }
+        Err(Refusal::Busy(why)) => {
+            ctx.dialogue.exit().await?;
+            close_card(ctx, q, &why).await;
+            ctx.press.alert(why.clone()).await;
+            ctx.say(why).await?;
             return Ok(());
         }
         Err(Refusal::Back(step, why)) => {
@@ -124,6 +133,7 @@ async fn send(ctx: &Ctx<'_>, d: &Draft) -> Result<Result<i64, Refusal>, sqlx::Er
             division_id,
             reporter_id: ctx.actor.id,
             content,
+            base_version: d.base_version.filter(|_| row_id.is_some()),
             key: &key(ctx.chat, card),
             chat_id: ctx.chat.0,
         },
@@ -140,6 +150,7 @@ async fn send(ctx: &Ctx<'_>, d: &Draft) -> Result<Result<i64, Refusal>, sqlx::Er
             Step::EditWhich,
             tr!(i, lang, "nothing-changed"),
         )),
+        Submitted::RowBusy(other) => Err(Refusal::Busy(tr!(i, lang, "row-busy", id = other))),
     })
 }
 
