@@ -29,10 +29,12 @@ const FILES: &[(Lang, &str, &str)] = &[
     locale!(Ru, "ru", "dict"),
     locale!(Ru, "ru", "admin"),
     locale!(Ru, "ru", "ops"),
+    locale!(Ru, "ru", "sheet"),
     locale!(En, "en", "main"),
     locale!(En, "en", "dict"),
     locale!(En, "en", "admin"),
     locale!(En, "en", "ops"),
+    locale!(En, "en", "sheet"),
 ];
 
 /// All texts in all languages.

@@ -11,8 +11,10 @@
 //! - [`bot`]: the only module that imports teloxide: the handler tree and its flows.
 //! - [`export`]: the list as a file (XLSX, DOCX, CSV) in the Order's appendix form; bytes
 //!   out, no teloxide, no IO but the CLI's `export` command.
+//! - [`sheet`]: the one bounded reader of the files people send: CSV/XLSX bytes in, rows
+//!   out (with the row numbers a spreadsheet shows), or a typed refusal.
 //! - [`registry`]: the Registry of processes (3.1) read from CSV/XLSX, checked row by row
-//!   and compared with the database's; bytes in, a plan out.
+//!   and compared with the database's; bytes in, a plan out (the CLI's import aside).
 //! - [`stats`]: the list in figures and as a PNG bar chart (`/stats`).
 //! - [`ops`]: `backup` (a consistent copy of the live database) and `check` (the settings
 //!   and the database, as found) for the command line.
@@ -25,4 +27,5 @@ pub mod export;
 pub mod i18n;
 pub mod ops;
 pub mod registry;
+pub mod sheet;
 pub mod stats;

@@ -148,9 +148,6 @@ registry-decided = This file has already been { $status ->
 }.
 registry-discarded = Discarded; the Registry is unchanged.
 registry-file-too-large = The file is too large: at most { $mb } MB.
-registry-error-unreadable = The file could not be read ({ $why }). Send a CSV (UTF-8, separated by “;” or “,”) or an XLSX.
-registry-error-too-large = The file is too large: at most { $mb } MB.
-registry-error-too-many = Too many rows: at most { $max }.
 registry-error-empty = The file holds no Registry entries.
 registry-error-missing = The first row lacks the columns: { $columns }. The columns are Код, Наименование, Вид, Направление, Подразделение (in any order).
 registry-error-duplicate-column = The column “{ $column }” is named twice.

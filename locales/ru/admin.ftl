@@ -155,9 +155,6 @@ registry-decided = Этот файл уже { $status ->
 }.
 registry-discarded = Загрузка отменена, Реестр не изменился.
 registry-file-too-large = Файл слишком большой: не более { $mb } МБ.
-registry-error-unreadable = Не удалось прочитать файл ({ $why }). Нужен CSV (UTF-8, разделитель «;» или «,») или XLSX.
-registry-error-too-large = Файл слишком большой: не более { $mb } МБ.
-registry-error-too-many = Слишком много строк: не более { $max }.
 registry-error-empty = В файле нет записей Реестра.
 registry-error-missing = В первой строке нет столбцов: { $columns }. Нужны столбцы Код, Наименование, Вид, Направление, Подразделение (в любом порядке).
 registry-error-duplicate-column = Столбец «{ $column }» указан дважды.
