@@ -5,8 +5,10 @@
 //!
 //! Two steps, both pure. [`Chart::new`] takes the figures and the locales and makes every
 //! text of the picture (nothing here is worded in Rust); [`render`] draws a [`Chart`] with
-//! `plotters` into an RGB buffer, its text set by `ab_glyph` in the font embedded in the
-//! binary (Liberation Sans, `assets/fonts/`, SIL OFL 1.1), and encodes it with `png`.
+//! `plotters` into an RGB buffer, its text set with `ab_glyph` in the font embedded in the
+//! binary (Liberation Sans, `assets/fonts/`, SIL OFL 1.1), and encodes it with `png`. The
+//! text is laid out here rather than by plotters' own `ab_glyph` feature, which places each
+//! glyph at a whole pixel without its side bearing: letters visibly uneven.
 //!
 //! The picture has a fixed width and a height that grows with the rows, bounded: at most
 //! [`TOP_DIVISIONS`] divisions and one bar for the rest, and a label wraps onto at most two
@@ -20,9 +22,8 @@
 
 use std::sync::OnceLock;
 
+use ab_glyph::{point, Font, FontRef, GlyphId, PxScale, PxScaleFont, ScaleFont};
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{register_font, FontStyle};
 
 use super::Stats;
 use crate::domain::Lang;
@@ -194,17 +195,13 @@ pub fn chart_png(s: &Stats, i18n: &I18n, lang: Lang, date: &str) -> Result<Vec<u
 // Drawing.
 
 const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
-/// The name the font is registered under in plotters' (process-wide) font table.
-const FAMILY: &str = "touchpoints-liberation-sans";
 
-fn font_ready() -> Result<(), ChartError> {
-    static READY: OnceLock<bool> = OnceLock::new();
-    let ok = *READY.get_or_init(|| register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok());
-    if ok {
-        Ok(())
-    } else {
-        Err(ChartError("the embedded font does not load".into()))
-    }
+/// The embedded font, parsed once.
+fn face() -> Result<&'static FontRef<'static>, ChartError> {
+    static FACE: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
+        .as_ref()
+        .ok_or_else(|| ChartError("the embedded font does not load".into()))
 }
 
 // Sizes in pixels. Telegram may keep a photo at only 1280 px (2560 px in newer clients) on
@@ -231,13 +228,30 @@ const STRIPE: RGBColor = RGBColor(243, 245, 248);
 const BAR: RGBColor = RGBColor(46, 94, 150);
 const REST: RGBColor = RGBColor(150, 158, 170);
 
-fn font(size: f64) -> FontDesc<'static> {
-    FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
+type Scaled = PxScaleFont<&'static FontRef<'static>>;
+
+/// Each glyph of `text` set at `size` from x = 0 on the baseline: its id and pen position,
+/// with kerning; and the pen's position after the last.
+fn set(font: &Scaled, text: &str) -> (Vec<(GlyphId, f32)>, f32) {
+    let mut caret = 0.0;
+    let mut prev = None;
+    let mut glyphs = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            caret += font.kern(p, id);
+        }
+        glyphs.push((id, caret));
+        caret += font.h_advance(id);
+        prev = Some(id);
+    }
+    (glyphs, caret)
 }
 
-/// The width of `text` set at `size`.
+/// The width of `text` set at `size`, in whole pixels (rounded up).
 fn text_w(text: &str, size: f64) -> Result<i32, ChartError> {
-    Ok(font(size).box_size(text).map_err(err)?.0 as i32)
+    let font = face()?.as_scaled(PxScale::from(size as f32));
+    Ok(set(&font, text).1.ceil() as i32)
 }
 
 /// How many of `chars` fit in `width` at `size` when followed by `suffix` (at least one,
@@ -372,7 +386,6 @@ const SUBTITLE_H: i32 = 44;
 
 /// The chart as a PNG: the title, then the panels one under another.
 pub fn render(chart: &Chart) -> Result<Vec<u8>, ChartError> {
-    font_ready()?;
     let inner = WIDTH as i32 - 2 * MARGIN;
     let title = cut(&chart.title, TITLE_SIZE, inner)?;
     let subtitle = cut(&chart.subtitle, SUBTITLE_SIZE, inner)?;
@@ -411,12 +424,28 @@ fn text(
     size: f64,
     colour: RGBColor,
 ) -> Result<(), ChartError> {
-    // plotters' ab_glyph text puts the baseline half the size below the point it is given.
-    let style = TextStyle::from(font(size))
-        .color(&colour)
-        .pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw_text(s, &style, (x, baseline - (size / 2.0) as i32))
-        .map_err(err)
+    let font = face()?.as_scaled(PxScale::from(size as f32));
+    let (glyphs, _) = set(&font, s);
+    let mut coverage = vec![];
+    for (id, caret) in glyphs {
+        let glyph = id.with_scale_and_position(
+            PxScale::from(size as f32),
+            point(x as f32 + caret, baseline as f32),
+        );
+        if let Some(outline) = font.outline_glyph(glyph) {
+            let at = outline.px_bounds().min;
+            outline.draw(|gx, gy, c| {
+                if c > 1.0 / 255.0 {
+                    coverage.push((at.x as i32 + gx as i32, at.y as i32 + gy as i32, c));
+                }
+            });
+        }
+    }
+    for (px, py, c) in coverage {
+        area.draw_pixel((px, py), &colour.mix(f64::from(c.min(1.0))))
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 fn rect(area: &Area, x0: i32, y0: i32, x1: i32, y1: i32, c: RGBColor) -> Result<(), ChartError> {
