@@ -220,4 +220,21 @@ stats-line = { $code } { $label } — { $count }
 stats-division-line = #{ $n } “{ $name }” — { $count }
 stats-empty-divisions = <b>Divisions without rows</b> ({ $count }): { $names }
 stats-no-empty-divisions = Every division has rows in the list.
-stats-chart-caption = The list on { $date }. Bars from left to right: directions 3.5, kinds 4.2, digital (Ц) and offline (О), needs 3.7, divisions (#, numbered as in the text).
+stats-chart-caption = The list on { $date } in charts: directions 3.5, kinds 4.2, digital and offline 4.1, needs 3.7, divisions.
+
+## The /stats chart (a picture: plain text, no markup)
+
+chart-title = The list of touchpoints on { $date }
+chart-subtitle = In the list: { $rows }; reports awaiting a decision — { $pending }
+chart-by-direction = By direction of activity (3.5)
+chart-by-kind = By kind of touchpoint (4.2)
+chart-by-channel = Digital and offline (4.1)
+chart-by-need = By client need (3.7)
+chart-by-need-note = A row may serve several needs, so the sum may exceed the number of rows.
+chart-by-division = By division
+chart-by-division-note = The top { $top } of { $count } by rows; the rest as one bar.
+chart-item = { $code } { $label }
+chart-digital = Digital
+chart-offline = Offline
+chart-others = Other divisions ({ $count })
+chart-no-data = No data

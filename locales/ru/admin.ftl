@@ -231,4 +231,21 @@ stats-line = { $code } { $label } — { $count }
 stats-division-line = #{ $n } «{ $name }» — { $count }
 stats-empty-divisions = <b>Подразделения без строк</b> ({ $count }): { $names }
 stats-no-empty-divisions = У каждого подразделения есть строки в перечне.
-stats-chart-caption = Перечень на { $date }. Столбцы слева направо: направления 3.5, виды 4.2, цифровые (Ц) и офлайн (О), потребности 3.7, подразделения (#, номера — как в тексте).
+stats-chart-caption = Перечень на { $date } в диаграммах: направления 3.5, виды 4.2, цифровые и офлайн 4.1, потребности 3.7, подразделения.
+
+## The /stats chart (a picture: plain text, no markup)
+
+chart-title = Перечень точек взаимодействия на { $date }
+chart-subtitle = Всего в перечне: { $rows }; отчётов на рассмотрении — { $pending }
+chart-by-direction = По направлениям деятельности (п. 3.5)
+chart-by-kind = По видам точек взаимодействия (п. 4.2)
+chart-by-channel = Цифровые и офлайн (п. 4.1)
+chart-by-need = По потребностям клиентов (п. 3.7)
+chart-by-need-note = Строка может отвечать нескольким потребностям, поэтому сумма может быть больше числа строк.
+chart-by-division = По подразделениям
+chart-by-division-note = Первые { $top } по числу строк из { $count }, остальные — одной полосой.
+chart-item = { $code } { $label }
+chart-digital = Цифровые
+chart-offline = Офлайн
+chart-others = Остальные подразделения ({ $count })
+chart-no-data = Нет данных

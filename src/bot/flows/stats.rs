@@ -129,7 +129,9 @@ async fn stats(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> Handler
         .format("%d.%m.%Y")
         .to_string();
     ui::send(&bot, msg.chat.id, text(&app, lang, &s, &date)).await?;
-    let png = tokio::task::spawn_blocking(move || stats::chart_png(&s)).await?;
+    let (app2, date2) = (app.clone(), date.clone());
+    let png = tokio::task::spawn_blocking(move || stats::chart_png(&s, &app2.i18n, lang, &date2))
+        .await??;
     bot.send_photo(msg.chat.id, InputFile::memory(png).file_name("stats.png"))
         .caption(tr!(app.i18n, lang, "stats-chart-caption", date = date))
         .parse_mode(ParseMode::Html)
