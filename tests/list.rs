@@ -203,6 +203,26 @@ async fn many_divisions_are_paged_and_the_heads_own_comes_first() {
         second.contains(&"● XLSX".to_string()),
         "the format is kept: {second:?}"
     );
+    // Pressing what is already shown — the chosen format, the current page — changes
+    // nothing, so nothing is sent: Telegram would refuse the edit («message is not
+    // modified»); `finish` fails on any refused request.
+    let c = bot.api.cursor();
+    bot.click(HEAD, "2 из 2").await;
+    bot.click(HEAD, "● XLSX").await; // back to the first page: a change
+    let c2 = bot.api.cursor();
+    bot.click(HEAD, "● XLSX").await;
+    assert!(c2 > c);
+    assert!(
+        bot.api
+            .calls()
+            .iter()
+            .skip(c)
+            .filter(|call| call.method.starts_with("edit"))
+            .count()
+            == 1,
+        "one edit, for the one press that changes something"
+    );
+    bot.click(HEAD, "Вперёд").await;
     let c = bot.api.cursor();
     bot.click(HEAD, "Комитет 19").await;
     let doc = document(&bot, c, HEAD.id).await;

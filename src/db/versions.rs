@@ -363,13 +363,9 @@ mod tests {
 
         // The changes of November: two added, one changed, one excluded, each with what it
         // replaced.
-        let all = changes(
-            pool,
-            at("2026-11-01T00:00:00Z"),
-            at("2026-12-01T00:00:00Z"),
-        )
-        .await
-        .unwrap();
+        let all = changes(pool, at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"))
+            .await
+            .unwrap();
         let kinds: Vec<_> = all.iter().map(|c| (c.version.row.id, c.kind)).collect();
         assert_eq!(
             kinds,
@@ -385,13 +381,9 @@ mod tests {
             all[0].version.origin,
             Some(Origin::Import("перечень.xlsx".into()))
         );
-        let the_20th = changes(
-            pool,
-            at("2026-11-20T00:00:00Z"),
-            at("2026-11-21T00:00:00Z"),
-        )
-        .await
-        .unwrap();
+        let the_20th = changes(pool, at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z"))
+            .await
+            .unwrap();
         assert_eq!(the_20th.len(), 1);
     }
 }

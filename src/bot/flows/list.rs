@@ -138,7 +138,7 @@ async fn format_pressed(
 ) -> HandlerResult {
     if let Some(m) = q.regular_message() {
         let (text, kb) = card(&app, actor.lang, actor.division_id, format, page).await?;
-        if let Err(e) = ui::edit_kb(&bot, m.chat.id, m.id, text, kb).await {
+        if let Err(e) = ui::redraw(&bot, m, text, kb).await {
             log::warn!("redrawing /list: {e}");
         }
     }

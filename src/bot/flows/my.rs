@@ -152,8 +152,8 @@ async fn redraw(bot: &TgBot, q: &CallbackQuery, app: &App, actor: &Actor, p: u16
         return Ok(());
     };
     let (text, kb) = page(app, actor, p).await?;
-    // Pressing the current page's own number changes nothing: that edit is quiet.
-    if let Err(e) = ui::edit_kb(bot, m.chat.id, m.id, text, kb).await {
+    // Pressing the current page's own number changes nothing: nothing is sent.
+    if let Err(e) = ui::redraw(bot, m, text, kb).await {
         log::warn!("redrawing /my: {e}");
     }
     Ok(())

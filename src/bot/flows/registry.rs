@@ -127,11 +127,7 @@ async fn close_preview(bot: &TgBot, q: &CallbackQuery, line: String) {
         return;
     };
     // The preview as sent is not kept: the line goes in a reply, and the buttons go.
-    if let Err(e) = bot
-        .edit_message_reply_markup(m.chat.id, m.id)
-        .await
-        .map(|_| ())
-    {
+    if let Err(e) = ui::drop_buttons(bot, m).await {
         log::warn!("dropping the buttons of a Registry preview: {e}");
     }
     if let Err(e) = bot

@@ -266,7 +266,7 @@ async fn current_pressed(
             log::info!("head {} confirmed division {division} current", actor.id);
             let done = tr!(i, lang, "confirm-done", date = day(&app, now));
             if let Some(m) = q.regular_message() {
-                if let Err(e) = bot.edit_message_reply_markup(m.chat.id, m.id).await {
+                if let Err(e) = ui::drop_buttons(&bot, m).await {
                     log::warn!("dropping the buttons of a reminder: {e}");
                 }
                 bot.send_message(m.chat.id, done.clone())

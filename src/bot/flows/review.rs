@@ -248,7 +248,7 @@ async fn reject_changed(
     }
     log::info!("request {id} rejected (row changed) by admin {}", actor.id);
     if let Some(m) = q.regular_message() {
-        if let Err(e) = bot.edit_message_reply_markup(m.chat.id, m.id).await {
+        if let Err(e) = ui::drop_buttons(&bot, m).await {
             log::warn!("dropping the button of a conflict: {e}");
         }
     }

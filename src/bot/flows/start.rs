@@ -270,7 +270,7 @@ async fn set_lang_pressed(
     db::people::set_language(&app.pool, actor.id, &actor.name, lang).await?;
     let done = tr!(app.i18n, lang, "lang-set");
     if let Some(m) = q.regular_message() {
-        ui::edit(&bot, m.chat.id, m.id, done.clone()).await?;
+        ui::rewrite(&bot, m, done.clone()).await?;
     }
     press.note(done).await;
     Ok(())
@@ -288,7 +288,7 @@ async fn cancel_question(
     dialogue.exit().await?;
     let done = tr!(app.i18n, actor.lang, "cancel-done");
     if let Some(m) = q.regular_message() {
-        ui::edit(&bot, m.chat.id, m.id, done.clone()).await?;
+        ui::rewrite(&bot, m, done.clone()).await?;
     }
     press.note(done).await;
     Ok(())

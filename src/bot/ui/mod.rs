@@ -240,8 +240,70 @@ pub fn quiet_edit<T>(res: ResponseResult<T>) -> ResponseResult<()> {
     }
 }
 
-/// Replaces a pressed message with a new text and buttons; when it cannot be edited (too
-/// old, say), sends the text as a new message instead.
+/// The text Telegram shows for an HTML text: the tags gone, the entities read back, white
+/// space around it trimmed.
+pub fn shown_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = rest[i..]
+            .find('>')
+            .map(|j| &rest[i + j + 1..])
+            .unwrap_or("");
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}
+
+/// Whether a message already shows this HTML text (as Telegram keeps it) and these buttons:
+/// then an edit would change nothing, and Telegram refuses it («message is not modified»).
+/// The formatting itself is not compared: the bot's texts format the same words alike.
+pub fn shows(m: &Message, html: &str, kb: Option<&InlineKeyboardMarkup>) -> bool {
+    let buttons =
+        |k: Option<&InlineKeyboardMarkup>| k.filter(|k| !k.inline_keyboard.is_empty()).cloned();
+    m.text().map(str::trim) == Some(shown_text(&fit(html.to_string())).as_str())
+        && buttons(m.reply_markup()) == buttons(kb)
+}
+
+/// Redraws a pressed message with a new text and buttons — unless it shows them already.
+pub async fn redraw(
+    bot: &TgBot,
+    m: &Message,
+    text: String,
+    kb: InlineKeyboardMarkup,
+) -> ResponseResult<()> {
+    if shows(m, &text, Some(&kb)) {
+        return Ok(());
+    }
+    edit_kb(bot, m.chat.id, m.id, text, kb).await
+}
+
+/// Replaces a pressed message's text and drops its buttons — unless it is so already.
+pub async fn rewrite(bot: &TgBot, m: &Message, text: String) -> ResponseResult<()> {
+    if shows(m, &text, None) {
+        return Ok(());
+    }
+    edit(bot, m.chat.id, m.id, text).await
+}
+
+/// Drops a pressed message's buttons, keeping its text — unless it has none.
+pub async fn drop_buttons(bot: &TgBot, m: &Message) -> ResponseResult<()> {
+    if m.reply_markup()
+        .is_none_or(|k| k.inline_keyboard.is_empty())
+    {
+        return Ok(());
+    }
+    quiet_edit(bot.edit_message_reply_markup(m.chat.id, m.id).await)
+}
+
+/// Replaces a pressed message with a new text and buttons (nothing when it shows them
+/// already); when it cannot be edited (too old, say), sends the text as a new message.
 pub async fn replace_or_send(
     bot: &TgBot,
     q: &CallbackQuery,
@@ -250,12 +312,7 @@ pub async fn replace_or_send(
     kb: InlineKeyboardMarkup,
 ) -> ResponseResult<()> {
     if let Some(m) = q.regular_message() {
-        let res = bot
-            .edit_message_text(m.chat.id, m.id, fit(text.clone()))
-            .parse_mode(ParseMode::Html)
-            .reply_markup(kb.clone())
-            .await;
-        match quiet_edit(res) {
+        match redraw(bot, m, text.clone(), kb.clone()).await {
             Ok(()) => return Ok(()),
             Err(e) => log::warn!("editing a card: {e}"),
         }

@@ -48,13 +48,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
 /// `Отмена` on an administration card: it closes without doing anything.
 async fn close(bot: TgBot, q: CallbackQuery, app: Arc<App>, actor: Actor) -> HandlerResult {
     if let Some(m) = q.regular_message() {
-        ui::edit(
-            &bot,
-            m.chat.id,
-            m.id,
-            tr!(app.i18n, actor.lang, "admin-closed"),
-        )
-        .await?;
+        ui::rewrite(&bot, m, tr!(app.i18n, actor.lang, "admin-closed")).await?;
     }
     Ok(())
 }

@@ -373,7 +373,7 @@ async fn change_role(
                 "{text}\n\n{}",
                 tr!(i, lang, "person-changed", role = described(lang))
             );
-            if let Err(e) = ui::edit_kb(bot, m.chat.id, m.id, text, kb).await {
+            if let Err(e) = ui::redraw(bot, m, text, kb).await {
                 log::warn!("redrawing a person's card: {e}");
             }
         }
@@ -479,7 +479,7 @@ async fn revoke(
             name = esc(&p.name),
             pending = tr!(i, lang, "reports-count", count = pending)
         );
-        ui::edit(&bot, m.chat.id, m.id, text).await?;
+        ui::rewrite(&bot, m, text).await?;
     }
     press.note(tr!(i, lang, "done")).await;
     Ok(())

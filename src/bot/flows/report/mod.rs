@@ -21,7 +21,7 @@ use std::sync::Arc;
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, MessageId};
+use teloxide::types::InlineKeyboardButton;
 
 use crate::bot::access::{reporters_only, reporters_only_step};
 use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
@@ -263,9 +263,9 @@ async fn prompt(ctx: &Ctx<'_>, mut d: Draft) -> HandlerResult {
 }
 
 /// Redraws the current card in place (a page turned, a need toggled).
-async fn redraw(ctx: &Ctx<'_>, d: &Draft, card: MessageId) -> HandlerResult {
+async fn redraw(ctx: &Ctx<'_>, d: &Draft, card: &Message) -> HandlerResult {
     let (text, kb) = screen::screen(ctx, d).await?;
-    ui::edit_kb(ctx.bot, ctx.chat, card, text, kb).await?;
+    ui::redraw(ctx.bot, card, text, kb).await?;
     ctx.save(d).await
 }
 
@@ -276,6 +276,9 @@ async fn close_card(ctx: &Ctx<'_>, q: &CallbackQuery, choice: &str) {
     let question: String = m.text().unwrap_or_default().chars().take(3000).collect();
     let choice: String = choice.chars().take(900).collect();
     let text = format!("{question}\n\n✅ {choice}");
+    if m.text() == Some(text.as_str()) && m.reply_markup().is_none() {
+        return;
+    }
     // Sent as plain text: the question's formatting is not kept, and the choice is the
     // person's own words, so nothing needs escaping.
     if let Err(e) = ctx.bot.edit_message_text(ctx.chat, m.id, text).await {

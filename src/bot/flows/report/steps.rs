@@ -172,7 +172,7 @@ pub(super) async fn on_button(
     match (d.step, data) {
         (Step::Division | Step::Function | Step::PickFunction | Step::PickRow, C::Page(p)) => {
             d.page = p;
-            redraw(&ctx, &d, m.id).await?;
+            redraw(&ctx, &d, m).await?;
             return Ok(());
         }
         (Step::Division, C::Division(id)) => {
@@ -223,7 +223,7 @@ pub(super) async fn on_button(
             if !d.needs.remove(&n) {
                 d.needs.insert(n);
             }
-            redraw(&ctx, &d, m.id).await?;
+            redraw(&ctx, &d, m).await?;
             return Ok(());
         }
         (Step::Needs, C::NeedsDone) => {
@@ -252,17 +252,17 @@ pub(super) async fn on_button(
         (Step::Summary, C::Send) => return submit::submit(&ctx, q, d).await,
         (Step::Summary, C::LittleUsed) if d.mode != Mode::Exclude => {
             d.little_used = !d.little_used;
-            redraw(&ctx, &d, m.id).await?;
+            redraw(&ctx, &d, m).await?;
             return Ok(());
         }
         (Step::Summary, C::Edit) if d.mode != Mode::Exclude => {
             d.step = Step::EditWhich;
-            redraw(&ctx, &d, m.id).await?;
+            redraw(&ctx, &d, m).await?;
             return Ok(());
         }
         (Step::EditWhich, C::Back) => {
             d.step = Step::Summary;
-            redraw(&ctx, &d, m.id).await?;
+            redraw(&ctx, &d, m).await?;
             return Ok(());
         }
         (Step::EditWhich, C::EditField(f)) if Field::editable(d.mode).contains(&f) => {
