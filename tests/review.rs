@@ -421,3 +421,97 @@ async fn an_admin_reports_for_a_division_and_accepts_it_then_history_shows_the_v
     assert_eq!(r.text(), tr!(bot.i18n, Lang::Ru, "only-admin"));
     bot.finish().await;
 }
+
+/// An authorized person kept in the database (not in the settings), with a chat.
+const VADIM: User = user(102, "Вадим");
+
+#[tokio::test]
+async fn a_demoted_authorized_persons_cards_lose_their_buttons_and_are_not_updated() {
+    let bot = world().await;
+    let mut tx = bot.pool.begin().await.unwrap();
+    db::people::assign(
+        &mut tx,
+        VADIM.id,
+        "Вадим",
+        Role::Admin,
+        None,
+        Lang::Ru,
+        Some(ADMIN),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    report(&bot, HEAD, "https://lenobl.ru/d").await;
+    bot.api
+        .wait_for(0, "Vadim's card", |call| {
+            call.method == "sendMessage"
+                && call.chat_id() == Some(VADIM.id)
+                && !call.buttons().is_empty()
+        })
+        .await;
+    let vadim_card = bot.api.last_card(VADIM.id).expect("Vadim's card").0;
+    let anna_card = card_of(&bot, ADMIN);
+
+    // Anna makes Vadim a viewer: his card loses its buttons at once.
+    let c = bot.send(ANNA, "/people");
+    bot.next_card(c, ANNA).await;
+    let c = bot.api.cursor();
+    bot.click(ANNA, "Вадим").await;
+    bot.next_card(c, ANNA).await;
+    let c = bot.api.cursor();
+    bot.click(ANNA, "Сделать наблюдателем").await;
+    bot.api
+        .wait_for(c, "Vadim's card without buttons", |call| {
+            call.method == "editMessageReplyMarkup"
+                && call.chat_id() == Some(VADIM.id)
+                && call.params["message_id"] == vadim_card
+        })
+        .await;
+    let m = bot.api.message(VADIM.id, vadim_card).unwrap();
+    assert!(m.get("reply_markup").is_none(), "{m}");
+
+    // The decision is not written into his copy.
+    let (c, q) = bot.press(ANNA, anna_card, "rv:a:1");
+    bot.answer(c, &q).await;
+    bot.reply(c, HEAD).await;
+    bot.api
+        .wait_for(c, "Boris's card updated", |call| {
+            call.method == "editMessageText" && call.chat_id() == Some(ADMIN2)
+        })
+        .await;
+    assert!(
+        !bot.api.calls()[c..]
+            .iter()
+            .any(|call| call.chat_id() == Some(VADIM.id) && call.method.starts_with("edit")),
+        "Vadim's copy left alone"
+    );
+    let m = bot.api.message(VADIM.id, vadim_card).unwrap();
+    assert!(!m["text"].as_str().unwrap().contains("Принято"), "{m}");
+    bot.finish().await;
+}
+
+#[tokio::test]
+async fn withdrawing_from_an_old_my_after_access_is_revoked_is_refused() {
+    let bot = world().await;
+    report(&bot, HEAD, "https://lenobl.ru/r").await;
+    let c = bot.send(HEAD, "/my");
+    bot.reply(c, HEAD).await;
+    let my = bot
+        .api
+        .last_card(HEAD.id)
+        .expect("/my with a withdraw button")
+        .0;
+    let mut tx = bot.pool.begin().await.unwrap();
+    db::people::revoke(&mut tx, HEAD.id, ADMIN).await.unwrap();
+    tx.commit().await.unwrap();
+    let (c, q) = bot.press(HEAD, my, "w:1");
+    let a = bot.answer(c, &q).await;
+    assert_eq!(a.params["text"], tr!(bot.i18n, Lang::Ru, "only-reporters"));
+    let r = db::requests::get(&bot.pool, 1).await.unwrap().unwrap();
+    assert_eq!(
+        r.status,
+        RequestStatus::Pending,
+        "the report stays for review"
+    );
+    bot.finish().await;
+}

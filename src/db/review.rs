@@ -316,6 +316,40 @@ pub async fn cards(
         .await
 }
 
+/// Forgets every copy of a card in one chat (a person who is no longer an authorized
+/// person): they are no longer updated. Returns the messages of the copies still showing
+/// buttons (those of reports still pending), for the caller to take them away.
+pub async fn forget_cards_in(pool: &SqlitePool, chat_id: i64) -> Result<Vec<i32>, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let pending: Vec<i32> = sqlx::query_scalar(
+        "SELECT c.message_id FROM review_cards c JOIN change_requests r ON r.id = c.request_id
+         WHERE c.chat_id = ? AND r.status = 'pending' ORDER BY c.message_id",
+    )
+    .bind(chat_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM review_cards WHERE chat_id = ?")
+        .bind(chat_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(pending)
+}
+
+/// Forgets one copy of a card.
+pub async fn forget_card(
+    pool: &SqlitePool,
+    chat_id: i64,
+    message_id: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM review_cards WHERE chat_id = ? AND message_id = ?")
+        .bind(chat_id)
+        .bind(message_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+use crate::bot::access::reporters_only;
 use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::CallbackData;
 use crate::bot::commands::Command;
@@ -27,7 +28,12 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(command().branch(case![Command::My].endpoint(my)))
         .branch(
             pressed()
-                .branch(case![CallbackData::Withdraw(id)].endpoint(withdraw))
+                // A person who may no longer report cannot withdraw from an old /my either.
+                .branch(
+                    case![CallbackData::Withdraw(id)]
+                        .chain(reporters_only())
+                        .endpoint(withdraw),
+                )
                 .branch(case![CallbackData::MyPage(p)].endpoint(turn_page)),
         )
 }

@@ -136,7 +136,22 @@ pub async fn update_cards(
     let Some(r) = db::requests::get(&app.pool, request_id).await? else {
         return Ok(None);
     };
+    let admins = app.admin_ids().await?;
     for (chat, msg, text) in db::review::cards(&app.pool, request_id).await? {
+        if admins.binary_search(&chat).is_err() {
+            // No longer an authorized person (removed from the settings, say): their copy
+            // is not told the decision; it only loses its buttons, and is forgotten.
+            if let Err(e) = super::quiet_edit(
+                bot.edit_message_reply_markup(ChatId(chat), MessageId(msg))
+                    .await,
+            ) {
+                log::warn!(
+                    "taking the buttons off card of request {request_id} in chat {chat}: {e}"
+                );
+            }
+            db::review::forget_card(&app.pool, chat, msg).await?;
+            continue;
+        }
         let lang = app.lang_of(chat).await;
         let text = format!("{text}\n\n{}", verdict(app, lang, &r, who));
         let res = bot
@@ -148,4 +163,18 @@ pub async fn update_cards(
         }
     }
     Ok(Some(r))
+}
+
+/// A person stopped being an authorized person: the cards in their chat are no longer
+/// updated, and those still waiting for a decision lose their buttons.
+pub async fn take_back(bot: &TgBot, app: &App, chat: i64) -> HandlerResult {
+    for msg in db::review::forget_cards_in(&app.pool, chat).await? {
+        if let Err(e) = super::quiet_edit(
+            bot.edit_message_reply_markup(ChatId(chat), MessageId(msg))
+                .await,
+        ) {
+            log::warn!("taking the buttons off a card in chat {chat}: {e}");
+        }
+    }
+    Ok(())
 }

@@ -17,7 +17,7 @@ use crate::bot::commands::Command;
 use crate::bot::menu;
 use crate::bot::press::Press;
 use crate::bot::route::{command, pressed};
-use crate::bot::ui::{self, esc, role_name};
+use crate::bot::ui::{self, esc, review, role_name};
 use crate::db;
 use crate::db::people::{Person, RoleChange};
 use crate::domain::{Lang, Role};
@@ -367,6 +367,9 @@ async fn change_role(
     })
     .await;
     menu::refresh(bot, app, id, role).await;
+    if role != Role::Admin {
+        review::take_back(bot, app, id).await?;
+    }
     if let Some(m) = q.regular_message() {
         if let Some((text, kb)) = person_card(app, lang, id).await? {
             let text = format!(
@@ -471,6 +474,7 @@ async fn revoke(
     let pending = db::people::pending_reports(&app.pool, id).await?;
     ui::tell(&bot, &app, id, |l| tr!(i, l, "your-access-revoked")).await;
     menu::refresh(&bot, &app, id, Role::Stranger).await;
+    review::take_back(&bot, &app, id).await?;
     if let Some(m) = q.regular_message() {
         let text = tr!(
             i,
