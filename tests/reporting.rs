@@ -860,3 +860,32 @@ async fn a_little_used_point_is_marked_on_the_summary() {
     );
     w.bot.finish().await;
 }
+
+#[tokio::test]
+async fn a_typed_step_checks_again_that_the_person_may_report() {
+    let mut bot = Bot::start(&[ADMIN, 101]).await;
+    bot.seed("Отдел обращений").await;
+    // Anna starts a report and comes to a step she types.
+    let c = bot.send(ADMIN_USER, "/new");
+    bot.next_card(c, ADMIN_USER).await;
+    bot.click(ADMIN_USER, "Отдел обращений").await;
+    bot.click(ADMIN_USER, "Рассмотрение обращений и запросов")
+        .await;
+    bot.click(ADMIN_USER, "Ф-012").await;
+    bot.click(ADMIN_USER, "Официальные сайты").await;
+    assert!(db::dialogues::get(&bot.pool, ADMIN)
+        .await
+        .unwrap()
+        .is_some());
+    // She is dropped from the settings' authorized persons; the bot restarts.
+    bot.restart_with_admins(&[101]).await;
+    let c = bot.send(ADMIN_USER, "https://lenobl.ru/x");
+    let r = bot.reply(c, ADMIN_USER).await;
+    assert_eq!(r.text(), tr!(bot.i18n, Lang::Ru, "only-reporters"));
+    assert_eq!(db::dialogues::get(&bot.pool, ADMIN).await.unwrap(), None);
+    assert!(db::requests::by_reporter(&bot.pool, ADMIN, 10, 0)
+        .await
+        .unwrap()
+        .is_empty());
+    bot.finish().await;
+}

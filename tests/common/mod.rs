@@ -209,6 +209,12 @@ impl Bot {
         self.launch().await;
     }
 
+    /// A restart with another list of authorized persons in the settings.
+    pub async fn restart_with_admins(&mut self, admins: &[i64]) {
+        self.settings.admins = admins.to_vec();
+        self.restart().await;
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.settings.db.clone()
     }
