@@ -128,9 +128,9 @@ registry-change-division = division “{ $old }” → “{ $new }”{ $rows ->
     [one] {" "}({ $rows } row of the list moves with the function)
    *[other] {" "}({ $rows } rows of the list move with the function)
 }
-registry-added = <b>Added</b> ({ $count }):
-registry-returned = <b>Back in the Registry</b> ({ $count }):
-registry-updated = <b>Changed</b> ({ $count }):
+registry-added = <b>Will be added</b> ({ $count }):
+registry-returned = <b>Will return to the Registry</b> ({ $count }):
+registry-updated = <b>Will change</b> ({ $count }):
 registry-removed = <b>Will leave the Registry</b> ({ $count }):
 registry-removed-rows = — { $rows ->
     [one] { $rows } row
@@ -196,7 +196,7 @@ remind-row = No. { $id }. { $kind } — { $point } ({ $function })
 remind-row-flagged = — ⚠ the function has left the Registry: report the row's exclusion or its move under another function
 remind-more = … and { $count } more: the whole list — /list
 remind-none = The list holds no touchpoints of the division yet. If there are any, report them — /new.
-remind-ask = If everything is right, press “All current”. If something has changed, “Report changes”.
+remind-ask = If everything is right, press “All current”. If something has changed, press “Report changes”.
 btn-all-current = All current
 btn-report-changes = Report changes
 confirm-done = Confirmed on { $date }: the division's list is current. Thank you!

@@ -245,7 +245,7 @@ btn-reject-changed = Reject: the row has changed
 reason-row-changed = The row was changed after your report in the same fields. Look at it in the list and report the changes again (/change).
 part-direction = area of activity
 part-function = function (service)
-part-kind = touchpoint type
+part-kind = type of touchpoint
 part-point = touchpoint
 part-needs = purpose of interaction with the client
 part-features = specifics of interaction
@@ -266,7 +266,7 @@ history-version = <b>Version { $version }</b> · { $at } { $status }
     { $lines }
 history-origin-report = Report No. { $id } · author: { $reporter } · accepted by: { $acceptor }
 history-origin-import = Loaded from the file “{ $file }” ({ $acceptor })
-history-origin-registry = A change of the Registry of processes (upload No. { $id }): the function was renamed or passed on
+history-origin-registry = A change of the Registry of processes (upload No. { $id }): the function was renamed or passed to another division
 history-origin-unknown = The source was not recorded
 history-row-button = No. { $id } { $division } — { $point }
 

@@ -268,7 +268,7 @@ history-version = <b>Версия { $version }</b> · { $at } { $status }
     { $lines }
 history-origin-report = Отчёт № { $id } · автор: { $reporter } · кто принял: { $acceptor }
 history-origin-import = Загружена из файла «{ $file }» ({ $acceptor })
-history-origin-registry = Изменение Реестра процессов (загрузка № { $id }): функция переименована или передана
+history-origin-registry = Изменение Реестра процессов (загрузка № { $id }): функция переименована или передана другому подразделению
 history-origin-unknown = Источник не записан
 history-row-button = № { $id } { $division } — { $point }
 
