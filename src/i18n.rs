@@ -172,6 +172,9 @@ impl I18n {
 }
 
 #[cfg(test)]
+mod words;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{Direction, Kind, Need};

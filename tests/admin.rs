@@ -317,20 +317,24 @@ async fn roles_change_and_access_is_revoked_with_the_person_told() {
     let list = bot.next_card(c, ANNA).await;
     let t = list.text();
     assert!(
-        t.contains("Анна (id <code>100</code>) — из настроек"),
+        t.contains("Анна (ID <code>100</code>) — из настроек"),
         "{t}"
     );
     assert!(
-        t.contains("Ирина (id <code>200</code>) — «Отдел обращений»"),
+        t.contains("Ирина (ID <code>200</code>) — «Отдел обращений»"),
         "{t}"
     );
-    assert!(t.contains("<b>Наблюдатель</b>\n• Вера"), "{t}");
+    assert!(t.contains("<b>Наблюдатели</b>\n• Вера"), "{t}");
 
     // The settings' authorized person: shown, not changeable from chat (also forged).
     let c = bot.api.cursor();
     bot.click(ANNA, "Анна").await;
     let r = bot.reply(c, ANNA).await;
-    assert!(r.text().contains("TOUCHPOINTS_ADMINS"), "{}", r.text());
+    assert!(
+        r.text().contains("назначенное в настройках бота"),
+        "{}",
+        r.text()
+    );
     let (mid, _) = bot.api.last_card(ADMIN).unwrap();
     let (c, q) = bot.press(ANNA, mid, &format!("ap:r:{ADMIN}:viewer"));
     let a = bot.answer(c, &q).await;
@@ -345,7 +349,7 @@ async fn roles_change_and_access_is_revoked_with_the_person_told() {
     let c = bot.api.cursor();
     bot.click(ANNA, "Вера").await;
     let card = bot.next_card(c, ANNA).await;
-    assert!(card.text().contains("Роль: Наблюдатель"), "{}", card.text());
+    assert!(card.text().contains("Роль: наблюдатель"), "{}", card.text());
     let c = bot.api.cursor();
     bot.click(ANNA, "Сделать руководителем").await;
     bot.next_card(c, ANNA).await;
@@ -354,7 +358,7 @@ async fn roles_change_and_access_is_revoked_with_the_person_told() {
     let told = bot.reply(c, VERA).await;
     assert_eq!(
         told.text(),
-        "Your role has changed: Division head of “Комитет по печати”. What you can do — /help."
+        "Your role has changed: head of the division “Комитет по печати”. What you can do — /help."
     );
     let p = db::people::get(&bot.pool, VERA.id).await.unwrap().unwrap();
     assert_eq!((p.role, p.division_id), (Role::Head, Some(other.id)));
@@ -370,7 +374,13 @@ async fn roles_change_and_access_is_revoked_with_the_person_told() {
     let c = bot.api.cursor();
     bot.click(ANNA, "Отозвать доступ").await;
     let confirm = bot.next_card(c, ANNA).await;
-    assert!(confirm.text().contains("(1 отчёт)"), "{}", confirm.text());
+    assert!(
+        confirm.text().contains(
+            "Ирина больше не сможет работать с ним. В очереди на рассмотрение останутся: 1 отчёт."
+        ),
+        "{}",
+        confirm.text()
+    );
     let c = bot.api.cursor();
     bot.click(ANNA, "Да, отозвать").await;
     let told = bot.reply(c, HEAD).await;
@@ -384,7 +394,10 @@ async fn roles_change_and_access_is_revoked_with_the_person_told() {
     assert_eq!(db::dialogues::get(&bot.pool, HEAD.id).await.unwrap(), None);
     let c = bot.send(HEAD, "/new");
     let r = bot.reply(c, HEAD).await;
-    assert_eq!(r.text(), tr!(bot.i18n, Lang::Ru, "only-reporters"));
+    assert_eq!(
+        r.text(),
+        tr!(bot.i18n, Lang::Ru, "only-reporters", id = HEAD.id)
+    );
     // The division is no longer held by a head of the old record.
     let _ = dept;
 
@@ -464,13 +477,13 @@ async fn invitations_are_listed_used_once_revoked_and_expire() {
     let r = bot.reply(c, STRANGER).await;
     assert!(
         r.text()
-            .starts_with("Приглашение принято: ваша роль — Наблюдатель."),
+            .starts_with("Приглашение принято: ваша роль — наблюдатель."),
         "{}",
         r.text()
     );
     let told = bot.reply(c, ANNA).await;
     assert!(
-        told.text().contains("роль — Наблюдатель"),
+        told.text().contains("— теперь наблюдатель"),
         "{}",
         told.text()
     );
@@ -504,11 +517,11 @@ async fn invitations_are_listed_used_once_revoked_and_expire() {
     );
     assert!(
         list.text()
-            .contains("Руководитель подразделения «Отдел обращений» — пригласил(а) Анна"),
+            .contains("• Роль: руководитель подразделения «Отдел обращений» · кто пригласил: Анна · действует до "),
         "{}",
         list.text()
     );
-    let a = bot.click(ANNA, "Отозвать: Уполномоченное лицо").await;
+    let a = bot.click(ANNA, "Отозвать: уполномоченное лицо").await;
     assert_eq!(
         a.params["text"],
         tr!(bot.i18n, Lang::Ru, "invite-revoked-done")
@@ -770,7 +783,7 @@ async fn a_registry_import_is_previewed_applied_once_and_asks_the_heads() {
         "{t}"
     );
     assert!(
-        t.contains("<b>Исключаются из Реестра</b> (1):\n• Ф-012 — Рассмотрение обращений граждан («Отдел обращений») — в перечне 1 строка"),
+        t.contains("<b>Будут исключены из Реестра</b> (1):\n• Ф-012 — Рассмотрение обращений граждан («Отдел обращений») — в перечне 1 строка"),
         "{t}"
     );
     let c = bot.api.cursor();
@@ -1003,7 +1016,7 @@ async fn reminders_are_due_quiet_at_night_sent_once_across_a_restart_and_summari
     );
     assert_eq!(
         bot.card_buttons(HEAD.id),
-        ["Всё актуально", "Сообщить изменения"]
+        ["Всё актуально", "Сообщить об изменениях"]
     );
     assert_eq!(tick(&tg, &app, morning).await.unwrap(), none);
 
@@ -1072,7 +1085,7 @@ async fn reminders_are_due_quiet_at_night_sent_once_across_a_restart_and_summari
     );
     // Oleg would rather report changes.
     let c = bot.api.cursor();
-    bot.click(OLEG, "Сообщить изменения").await;
+    bot.click(OLEG, "Сообщить об изменениях").await;
     let r = bot.reply(c, OLEG).await;
     assert_eq!(r.text(), tr!(bot.i18n, Lang::Ru, "report-changes-how"));
 
@@ -1089,7 +1102,7 @@ async fn reminders_are_due_quiet_at_night_sent_once_across_a_restart_and_summari
     let s = bot.reply(c, ANNA).await;
     assert_eq!(
         s.text(),
-        "<b>Актуальность перечня</b> (напоминание от 01.12.2026): не подтвердили 1 подразделение:\n• «Комитет по печати» — Олег"
+        "<b>Актуальность перечня</b> (напоминание от 01.12.2026): нет подтверждения от 1 подразделения:\n• «Комитет по печати» — Олег"
     );
     assert_eq!(tick(&tg, &app, week).await.unwrap(), none);
     bot.finish().await;
@@ -1164,7 +1177,7 @@ async fn stats_give_the_figures_of_a_known_list_as_text_and_a_chart() {
     let r = bot.reply(c, ANNA).await;
     let t = r.text();
     assert!(
-        t.contains("</b> на ") && t.contains(": 2 точки; отчётов на рассмотрении — 1 отчёт."),
+        t.contains("</b> на ") && t.contains(": 2 точки; на рассмотрении — 1 отчёт."),
         "{t}"
     );
     for line in [

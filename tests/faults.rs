@@ -190,7 +190,7 @@ async fn a_report_and_its_acceptance_go_through_faults_on_every_kind_of_call() {
         .calls()
         .iter()
         .filter(|c| {
-            c.method == "sendMessage" && c.chat_id() == Some(ADMIN) && c.text().contains("№1")
+            c.method == "sendMessage" && c.chat_id() == Some(ADMIN) && c.text().contains("№\u{a0}1")
         })
         .count();
     assert_eq!(cards, 1);

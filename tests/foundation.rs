@@ -44,7 +44,7 @@ async fn start_greets_each_role_in_russian() {
     let r = bot.reply(c, ADMIN_USER).await;
     assert!(r.text().contains("уполномоченное лицо"), "{}", r.text());
     assert!(
-        r.text().contains("Ожидают решения: 0 отчётов."),
+        r.text().contains("На рассмотрении: 0 отчётов."),
         "{}",
         r.text()
     );
@@ -127,7 +127,7 @@ async fn lang_switches_to_english_by_command_and_by_button() {
     let r = bot.reply(c, ADMIN_USER).await;
     assert!(r.text().contains("authorized person"), "{}", r.text());
     assert!(
-        r.text().contains("Waiting for a decision: 0 reports."),
+        r.text().contains("Under review: 0 reports."),
         "{}",
         r.text()
     );

@@ -196,7 +196,7 @@ async fn many_divisions_are_paged_and_the_heads_own_comes_first() {
         "Подразделение: Отдел по работе с обращениями"
     );
     assert!(first.contains(&"1 из 2".to_string()), "{first:?}");
-    bot.click(HEAD, "Вперёд").await;
+    bot.click(HEAD, "Следующие").await;
     let second = bot.card_buttons(HEAD.id);
     assert_eq!(divisions(&second).len(), 9, "{second:?}");
     assert!(
@@ -222,7 +222,7 @@ async fn many_divisions_are_paged_and_the_heads_own_comes_first() {
             == 1,
         "one edit, for the one press that changes something"
     );
-    bot.click(HEAD, "Вперёд").await;
+    bot.click(HEAD, "Следующие").await;
     let c = bot.api.cursor();
     bot.click(HEAD, "Комитет 19").await;
     let doc = document(&bot, c, HEAD.id).await;

@@ -162,7 +162,7 @@ async fn a_head_reports_a_new_touchpoint_end_to_end() {
     new_up_to_point(bot, HEAD).await;
     let r = answer_text(bot, HEAD, "https://lenobl.ru/appeal/new").await;
     assert!(
-        r.text().contains("Отметьте цели взаимодействия"),
+        r.text().contains("Отметьте цель взаимодействия с клиентом"),
         "{}",
         r.text()
     );
@@ -202,15 +202,18 @@ async fn a_head_reports_a_new_touchpoint_end_to_end() {
         "{summary}"
     );
     assert!(
-        summary.contains("5. Цель взаимодействия: Получение информации; Представление заявления, обращения, запроса, документов"),
+        summary.contains("5. Цель взаимодействия с клиентом: Получение информации; Представление заявления, обращения, запроса, документов"),
         "{summary}"
     );
-    assert!(summary.contains("6. Особенности: нет"), "{summary}");
+    assert!(
+        summary.contains("6. Особенности взаимодействия с клиентом: нет"),
+        "{summary}"
+    );
     assert!(summary.contains("Клиенты: внешние"), "{summary}");
 
     let c = bot.api.cursor();
     let a = submit(bot, HEAD).await;
-    assert_eq!(a.params["text"], "Отправлено: отчёт №1");
+    assert_eq!(a.params["text"], "Отправлено: отчёт №\u{a0}1");
     let told = bot.reply(c, HEAD).await;
     assert_eq!(told.text(), tr!(bot.i18n, Lang::Ru, "sent", id = 1));
 
@@ -287,7 +290,7 @@ async fn a_typed_function_a_phone_line_other_needs_and_an_edit_from_the_summary(
         "{summary}"
     );
     assert!(
-        summary.contains("6. Особенности: Только в рабочие часы"),
+        summary.contains("6. Особенности взаимодействия с клиентом: Только в рабочие часы"),
         "{summary}"
     );
 
@@ -348,7 +351,7 @@ async fn the_same_point_again_is_offered_as_a_change_of_its_needs() {
         "the existing row is shown: {}",
         r.text()
     );
-    bot.click(HEAD, "Изменить потребности этой точки").await;
+    bot.click(HEAD, "Изменить цель взаимодействия").await;
     // The checklist shows the row's current needs.
     let buttons = bot.card_buttons(HEAD.id);
     assert!(
@@ -544,8 +547,8 @@ async fn sending_twice_makes_one_report() {
     let (_, q2) = bot.press_label(HEAD, "Отправить");
     let a1 = bot.answer(c1, &q1).await;
     let a2 = bot.answer(c1, &q2).await;
-    assert_eq!(a1.params["text"], "Отправлено: отчёт №1");
-    assert_eq!(a2.params["text"], "Отправлено: отчёт №1");
+    assert_eq!(a1.params["text"], "Отправлено: отчёт №\u{a0}1");
+    assert_eq!(a2.params["text"], "Отправлено: отчёт №\u{a0}1");
     assert_eq!(pending(bot).await.len(), 1);
     w.bot.finish().await;
 }
@@ -694,11 +697,11 @@ async fn my_lists_reports_and_a_pending_one_can_be_withdrawn() {
     rest_of_report(bot, HEAD).await;
     submit(bot, HEAD).await;
     let r = answer_text(bot, HEAD, "/my").await;
-    assert!(r.text().contains("№1"), "{}", r.text());
+    assert!(r.text().contains("№\u{a0}1"), "{}", r.text());
     assert!(r.text().contains("новая точка"), "{}", r.text());
-    assert!(r.text().contains("ждёт решения"), "{}", r.text());
+    assert!(r.text().contains("на рассмотрении"), "{}", r.text());
     assert!(r.text().contains("lenobl.ru/my"), "{}", r.text());
-    let a = bot.click(HEAD, "Отозвать отчёт №1").await;
+    let a = bot.click(HEAD, "Отозвать отчёт №\u{a0}1").await;
     assert_eq!(
         a.params["text"],
         tr!(bot.i18n, Lang::Ru, "withdrawn", id = 1)
@@ -759,15 +762,15 @@ async fn my_pages_through_many_reports() {
     let r = answer_text(bot, HEAD, "/my").await;
     assert!(r.text().contains("всего: 7"), "{}", r.text());
     assert!(
-        r.text().contains("№7") && !r.text().contains("№2 "),
+        r.text().contains("№\u{a0}7") && !r.text().contains("№\u{a0}2 "),
         "{}",
         r.text()
     );
-    bot.click(HEAD, "Вперёд").await;
+    bot.click(HEAD, "Следующие").await;
     let (_, m) = bot.api.last_card(HEAD.id).unwrap();
     let text = m["text"].as_str().unwrap();
     assert!(
-        text.contains("№2") && text.contains("№1") && !text.contains("№7"),
+        text.contains("№\u{a0}2") && text.contains("№\u{a0}1") && !text.contains("№\u{a0}7"),
         "{text}"
     );
     w.bot.finish().await;
@@ -779,7 +782,10 @@ async fn only_heads_and_the_authorized_person_report() {
     let bot = &w.bot;
     for cmd in ["/new", "/change", "/exclude"] {
         let r = answer_text(bot, STRANGER, cmd).await;
-        assert_eq!(r.text(), tr!(bot.i18n, Lang::Ru, "only-reporters"));
+        assert_eq!(
+            r.text(),
+            tr!(bot.i18n, Lang::Ru, "only-reporters", id = STRANGER.id)
+        );
     }
     w.bot.finish().await;
 }
@@ -811,12 +817,12 @@ async fn a_long_registry_list_is_paged() {
     bot.click(HEAD, "Рассмотрение обращений и запросов").await;
     let first = bot.card_buttons(HEAD.id);
     assert!(first.contains(&"1 из 2".to_string()), "{first:?}");
-    assert!(first.contains(&"Вперёд ▶".to_string()), "{first:?}");
-    assert!(!first.contains(&"◀ Назад".to_string()), "{first:?}");
-    bot.click(HEAD, "Вперёд").await;
+    assert!(first.contains(&"Следующие ▶".to_string()), "{first:?}");
+    assert!(!first.contains(&"◀ Предыдущие".to_string()), "{first:?}");
+    bot.click(HEAD, "Следующие").await;
     let second = bot.card_buttons(HEAD.id);
     assert!(second.contains(&"2 из 2".to_string()), "{second:?}");
-    assert!(second.contains(&"◀ Назад".to_string()), "{second:?}");
+    assert!(second.contains(&"◀ Предыдущие".to_string()), "{second:?}");
     // 12 functions: 8 on the first page, 4 on the second, each once.
     let functions = |b: &[String]| {
         b.iter()
@@ -842,7 +848,7 @@ async fn a_little_used_point_is_marked_on_the_summary() {
     answer_text(bot, HEAD, "Окно приёма в здании на ул. Лесной").await;
     rest_of_report(bot, HEAD).await;
     assert!(!bot.card_text(HEAD.id).contains("Отметка"));
-    bot.click(HEAD, "Отметить: мало востребована").await;
+    bot.click(HEAD, "☐ Мало востребована").await;
     let summary = bot.card_text(HEAD.id);
     assert!(
         summary.contains("Отметка (п. 3.5): мало востребована или учёт обращений не ведётся"),

@@ -59,7 +59,7 @@ async fn accept_by_one_updates_both_cards_tells_the_head_and_adds_the_row() {
     let anna_card = card_of(&bot, ADMIN);
     let boris_card = card_of(&bot, ADMIN2);
     let text = bot.card_text(ADMIN);
-    assert!(text.contains("Отчёт №1 · новая точка"), "{text}");
+    assert!(text.contains("Отчёт №\u{a0}1 · новая точка"), "{text}");
     assert!(
         text.contains("От: Ирина («Отдел по работе с обращениями»)"),
         "{text}"
@@ -69,7 +69,7 @@ async fn accept_by_one_updates_both_cards_tells_the_head_and_adds_the_row() {
 
     let c = bot.api.cursor();
     let a = bot.click(ANNA, "Принять").await;
-    assert_eq!(a.params["text"], "Принято: отчёт №1");
+    assert_eq!(a.params["text"], "Принято: отчёт №\u{a0}1");
     let told = bot.reply(c, HEAD).await;
     assert_eq!(
         told.text(),
@@ -299,23 +299,23 @@ async fn pending_shows_the_queue_and_start_counts_it() {
     let c = bot.send(ANNA, "/start");
     let r = bot.reply(c, ANNA).await;
     assert!(
-        r.text().contains("Ожидают решения: 2 отчёта."),
+        r.text().contains("На рассмотрении: 2 отчёта."),
         "{}",
         r.text()
     );
     let c = bot.send(ANNA, "/pending");
     let r = bot.reply(c, ANNA).await;
-    assert_eq!(r.text(), "Ожидают решения: 2 отчёта.");
+    assert_eq!(r.text(), "На рассмотрении: 2 отчёта.");
     let first = bot
         .api
         .wait_for(c, "the first card", |call| {
-            call.method == "sendMessage" && call.text().contains("Отчёт №1")
+            call.method == "sendMessage" && call.text().contains("Отчёт №\u{a0}1")
         })
         .await;
     let second = bot
         .api
         .wait_for(c, "the second card", |call| {
-            call.method == "sendMessage" && call.text().contains("Отчёт №2")
+            call.method == "sendMessage" && call.text().contains("Отчёт №\u{a0}2")
         })
         .await;
     assert_eq!(first.buttons()[0][0].1, "rv:a:1");
@@ -330,7 +330,7 @@ async fn pending_shows_the_queue_and_start_counts_it() {
         .filter(|x| {
             x.method == "sendMessage"
                 && x.chat_id() == Some(ADMIN2)
-                && x.text().contains("Отчёт №2")
+                && x.text().contains("Отчёт №\u{a0}2")
         })
         .count();
     assert_eq!(boris_card, 1);
@@ -339,7 +339,7 @@ async fn pending_shows_the_queue_and_start_counts_it() {
         .find(|id| {
             bot.api
                 .message(ADMIN2, *id)
-                .is_some_and(|m| m["text"].as_str().unwrap_or("").contains("Отчёт №2"))
+                .is_some_and(|m| m["text"].as_str().unwrap_or("").contains("Отчёт №\u{a0}2"))
         })
         .unwrap();
     let (c2, q) = bot.press(BORIS, boris_msg, "rv:a:2");
@@ -379,7 +379,7 @@ async fn an_admin_reports_for_a_division_and_accepts_it_then_history_shows_the_v
     let c = bot.send(HEAD, "own");
     bot.reply(c, HEAD).await;
     bot.click(HEAD, "lenobl.ru/own").await;
-    bot.click(HEAD, "Цели взаимодействия").await;
+    bot.click(HEAD, "Цель взаимодействия").await;
     bot.click(HEAD, "Получение консультации").await;
     bot.click(HEAD, "Готово").await;
     let c = bot.api.cursor();
@@ -388,7 +388,7 @@ async fn an_admin_reports_for_a_division_and_accepts_it_then_history_shows_the_v
         .wait_for(c, "Boris's card", |call| {
             call.method == "sendMessage"
                 && call.chat_id() == Some(ADMIN2)
-                && call.text().contains("Отчёт №2")
+                && call.text().contains("Отчёт №\u{a0}2")
         })
         .await;
     let text = bot.card_text(ADMIN2);
@@ -407,7 +407,8 @@ async fn an_admin_reports_for_a_division_and_accepts_it_then_history_shows_the_v
     assert!(h.text().contains("Версия 1"), "{}", h.text());
     assert!(h.text().contains("Версия 2"), "{}", h.text());
     assert!(
-        h.text().contains("Отчёт №2 · автор: Ирина · принят: Борис"),
+        h.text()
+            .contains("Отчёт №\u{a0}2 · автор: Ирина · кто принял: Борис"),
         "{}",
         h.text()
     );

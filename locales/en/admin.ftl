@@ -8,11 +8,11 @@ cmd-divisions = divisions: add, rename, retire
 
 ## Roles
 
-role-admin = Authorized person
-role-head = Division head
-role-viewer = Viewer
-role-none = No access
-role-with-division = { $role } of “{ $division }”
+role-admin = authorized person
+role-head = division head
+role-viewer = viewer
+role-none = no access
+role-with-division = head of the division “{ $division }”
 
 ## Common
 
@@ -62,15 +62,18 @@ no-divisions-plain = There is no division in use. Add one with /divisions.
 ## People
 
 people-title = <b>Who is who</b> (with access: { $count })
-people-line = • { $name } (id <code>{ $id }</code>)
-people-line-head = • { $name } (id <code>{ $id }</code>) — “{ $division }”
+people-line = • { $name } (ID <code>{ $id }</code>)
+people-line-head = • { $name } (ID <code>{ $id }</code>) — “{ $division }”
 people-from-settings = — from the settings
 people-hint = Press a person to change their role or division or to revoke their access.
+people-group-admin = Authorized persons
+people-group-head = Division heads
+people-group-viewer = Viewers
 person-card = { $line }
     Role: { $role }
-    Reports awaiting a decision: { $pending }
-person-card-settings = { $name } (id <code>{ $id }</code>) is an authorized person named in the bot's settings (TOUCHPOINTS_ADMINS). This role can be changed only in the settings.
-person-in-settings = This authorized person is named in the bot's settings (TOUCHPOINTS_ADMINS): their role cannot be changed or revoked from chat.
+    Under review: { $pending }
+person-card-settings = { $name } (ID <code>{ $id }</code>) is an authorized person named in the bot's settings. This role can be changed only there.
+person-in-settings = This authorized person is named in the bot's settings: their role cannot be changed or revoked in chat.
 person-changed = Now: { $role }.
 btn-make-admin = Make an authorized person
 btn-make-head = Make a division head…
@@ -79,17 +82,17 @@ btn-make-viewer = Make a viewer
 btn-revoke-access = Revoke access
 btn-revoke-yes = Yes, revoke
 choose-head-division = Which division will { $name } head?
-revoke-confirm = Revoke the access of { $name }? Their reports awaiting a decision ({ $pending }) stay and will be reviewed.
+revoke-confirm = Revoke access to the list? { $name } will no longer be able to work with it. Still under review: { $pending }.
 revoke-self = You cannot revoke your own access.
 change-self = You cannot change your own role: ask another authorized person.
-revoked = The access of { $name } is revoked. Their reports awaiting a decision ({ $pending }) stay in the queue — /pending.
+revoked = Access revoked: { $name }. Still under review: { $pending } — /pending.
 your-role-changed = Your role has changed: { $role }. What you can do — /help.
-your-access-revoked = Your access to the list of touchpoints has been revoked by the authorized person. Your reports awaiting a decision will still be reviewed.
+your-access-revoked = Your access to the list of touchpoints has been revoked by the authorized person. The reports you have already sent will still be reviewed.
 
 ## Invitations
 
 invites-title = <b>Open invitations</b>: { $count }
-invites-line = • { $whom } — invited by { $by }, until { $expires }
+invites-line = • Role: { $whom } · invited by: { $by } · valid until { $expires }
 invites-hint = A division head is invited with <code>/invite Division name</code>. An invitation is valid for { $days ->
     [one] { $days } day
    *[other] { $days } days
@@ -102,8 +105,8 @@ invite-link-role = An invitation link (role: { $role }):
     It can be used once and is valid until { $expires }. Forward it to the person you invite.
 invite-revoked-done = Invitation revoked.
 invite-not-open = This invitation has already been used, revoked, or has expired.
-invite-welcome-role = Invitation accepted: your role is { $role }.
-invite-accepted-role = { $name } (id <code>{ $id }</code>) accepted the invitation: role — { $role }.
+invite-welcome-role = Invitation accepted: your role — { $role }.
+invite-accepted-role = Invitation accepted: { $name } (ID <code>{ $id }</code>) — role: { $role }.
 invite-division-retired = Division “{ $division }” is retired: nobody can be invited into it. Restore it with /divisions.
 
 ## The Registry of processes (3.1)
@@ -118,28 +121,28 @@ registry-preview-title = <b>The Registry from the file “{ $file }”</b>: { $e
 registry-item = • { $code } — { $name } (“{ $division }”)
 registry-update-item = • { $code } — { $name }: { $changes }
 registry-change-name = name “{ $old }” → “{ $new }”
-registry-change-kind = kind: { $old } → { $new }
-registry-change-direction = direction: { $old } → { $new }
+registry-change-kind = type: { $old } → { $new }
+registry-change-direction = area: { $old } → { $new }
 registry-change-division = division “{ $old }” → “{ $new }”{ $rows ->
     [0] {""}
-    [one] {" "}(its { $rows } row moves with it)
-   *[other] {" "}(its { $rows } rows move with it)
+    [one] {" "}({ $rows } row of the list moves with the function)
+   *[other] {" "}({ $rows } rows of the list move with the function)
 }
-registry-added = <b>Added</b> ({ $count }):
-registry-returned = <b>Back in the Registry</b> ({ $count }):
-registry-updated = <b>Changed</b> ({ $count }):
-registry-removed = <b>Leaving the Registry</b> ({ $count }):
+registry-added = <b>Will be added</b> ({ $count }):
+registry-returned = <b>Will return to the Registry</b> ({ $count }):
+registry-updated = <b>Will change</b> ({ $count }):
+registry-removed = <b>Will leave the Registry</b> ({ $count }):
 registry-removed-rows = — { $rows ->
     [one] { $rows } row
    *[other] { $rows } rows
-} in the list: the division will be asked to exclude or move them
+} in the list: the division head will be asked to report their exclusion or move
 registry-new-divisions = <b>New divisions</b> ({ $count }):
 registry-more = … and { $count } more
-registry-unchanged = Unchanged: { $count }. Apply? Everything is written at once or not at all.
+registry-unchanged = Unchanged: { $count }. Apply all the changes?
 registry-nothing = The file matches the Registry (unchanged: { $count }): nothing to change.
 btn-registry-apply = Apply
 btn-registry-discard = Discard
-registry-applied = The Registry is updated: added { $added }, back { $returned }, changed { $updated }, removed { $removed }, new divisions { $divisions }. The division heads have been asked to bring the list up to date. What is left to do — /registry.
+registry-applied = The Registry is updated: added { $added }, restored { $returned }, changed { $updated }, removed { $removed }, new divisions { $divisions }. The division heads have been asked to bring the list up to date. What is left to do — /registry.
 registry-stale = The Registry changed after the preview, the file was not applied. Send it again.
 registry-decided = This file has already been { $status ->
     [applied] applied
@@ -159,7 +162,7 @@ registry-row = Line { $line }: { $problem }
 problem-empty = the column “{ $column }” is empty
 problem-too-long = the column “{ $column }” holds more than { $max } characters
 problem-bad-kind = “Вид” must be “функция” or “сервис”, not “{ $value }”
-problem-bad-direction = “Направление” must be 3.5.1, 3.5.2, 3.5.3 or a direction's wording, not “{ $value }”
+problem-bad-direction = “Направление” must be 3.5.1, 3.5.2, 3.5.3 or the area's full wording, not “{ $value }”
 problem-duplicate-code = the code { $code } already stands on line { $first }
 
 ## Actualization (5.1)
@@ -179,25 +182,25 @@ actual-removed-item = • { $code } — { $name }: { $rows ->
     [one] { $rows } row
    *[other] { $rows } rows
 }
-actual-removed-hint = Exclude these rows (/exclude, reason: a change of the Registry) or move them under another function (/change).
+actual-removed-hint = Report the exclusion of these rows (/exclude, reason: “The function (service) left the Registry”) or their move under another function (/change).
 actual-added = Functions (services) of your division have been added to the Registry of processes (5.1):
 actual-added-item = • { $code } — { $name }
 actual-added-hint = Report their touchpoints — /new.
 registry-cli-dry-run = Nothing was written: this is a preview. To apply it, run the command again with --yes.
-registry-cli-applied = The Registry is updated: added { $added }, back { $returned }, changed { $updated }, removed { $removed }, new divisions { $divisions }.
+registry-cli-applied = The Registry is updated: added { $added }, restored { $returned }, changed { $updated }, removed { $removed }, new divisions { $divisions }.
 
 ## Reminders (5.2)
 
 remind-head = <b>Please check the list</b> (5.2). Division “{ $division }”: { $count }.
-remind-row = No. { $id }. { $kind } — { $point } ({ $function })
-remind-row-flagged = — ⚠ the function has left the Registry: exclude the row or move it under another function
+remind-row = No. { $id }. { $kind } — { $point } ({ $function })
+remind-row-flagged = — ⚠ the function has left the Registry: report the row's exclusion or its move under another function
 remind-more = … and { $count } more: the whole list — /list
 remind-none = The list holds no touchpoints of the division yet. If there are any, report them — /new.
-remind-ask = If everything is right, press “All current”. If something has changed, “Report changes”.
+remind-ask = If everything is right, press “All current”. If something has changed, press “Report changes”.
 btn-all-current = All current
 btn-report-changes = Report changes
 confirm-done = Confirmed on { $date }: the division's list is current. Thank you!
-confirm-already = You already confirmed on { $date }.
+confirm-already = The list was already confirmed current on { $date }. If something has changed, press “Report changes”.
 confirm-only-head = Only a division head can confirm that the list is current.
 report-changes-how = Report the changes: /new — a new touchpoint, /change — a change, /exclude — an exclusion.
 remind-summary = <b>Is the list current</b> (reminder of { $date }): not confirmed by { $count ->
@@ -210,9 +213,9 @@ remind-summary-all = <b>Is the list current</b> (reminder of { $date }): every d
 ## /stats
 
 cmd-stats = the list in figures and as a chart
-stats-title = <b>The list in figures</b> on { $date }: { $rows }; reports awaiting a decision — { $pending }.
-stats-by-direction = <b>By direction of activity (3.5)</b>
-stats-by-kind = <b>By kind of touchpoint (4.2)</b>
+stats-title = <b>The list in figures</b> on { $date }: { $rows }; under review — { $pending }.
+stats-by-direction = <b>By area of activity (3.5)</b>
+stats-by-kind = <b>By type of touchpoint (4.2)</b>
 stats-channel = <b>Digital and offline (4.1)</b>: digital — { $digital }, offline — { $offline }
 stats-by-need = <b>By client need (3.7)</b>
 stats-by-division = <b>By division</b>
@@ -220,14 +223,14 @@ stats-line = { $code } { $label } — { $count }
 stats-division-line = #{ $n } “{ $name }” — { $count }
 stats-empty-divisions = <b>Divisions without rows</b> ({ $count }): { $names }
 stats-no-empty-divisions = Every division has rows in the list.
-stats-chart-caption = The list on { $date } in charts: directions 3.5, kinds 4.2, digital and offline 4.1, needs 3.7, divisions.
+stats-chart-caption = The list on { $date } in charts: areas 3.5, types 4.2, digital and offline 4.1, needs 3.7, divisions.
 
 ## The /stats chart (a picture: plain text, no markup)
 
 chart-title = The list of touchpoints on { $date }
-chart-subtitle = In the list: { $rows }; reports awaiting a decision — { $pending }
-chart-by-direction = By direction of activity (3.5)
-chart-by-kind = By kind of touchpoint (4.2)
+chart-subtitle = In the list: { $rows }; under review — { $pending }
+chart-by-direction = By area of activity (3.5)
+chart-by-kind = By type of touchpoint (4.2)
 chart-by-channel = Digital and offline (4.1)
 chart-by-need = By client need (3.7)
 chart-by-need-note = A row may serve several needs, so the sum may exceed the number of rows.

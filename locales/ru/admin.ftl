@@ -8,10 +8,10 @@ cmd-divisions = подразделения: добавить, переимено
 
 ## Роли
 
-role-admin = Уполномоченное лицо
-role-head = Руководитель подразделения
-role-viewer = Наблюдатель
-role-none = Без доступа
+role-admin = уполномоченное лицо
+role-head = руководитель подразделения
+role-viewer = наблюдатель
+role-none = без доступа
 role-with-division = { $role } «{ $division }»
 
 ## Общие
@@ -65,15 +65,18 @@ no-divisions-plain = Нет ни одного действующего подр�
 ## Люди
 
 people-title = <b>Кто есть кто</b> (с доступом: { $count })
-people-line = • { $name } (id <code>{ $id }</code>)
-people-line-head = • { $name } (id <code>{ $id }</code>) — «{ $division }»
+people-line = • { $name } (ID <code>{ $id }</code>)
+people-line-head = • { $name } (ID <code>{ $id }</code>) — «{ $division }»
 people-from-settings = — из настроек
 people-hint = Нажмите на человека, чтобы изменить роль или подразделение либо отозвать доступ.
+people-group-admin = Уполномоченные лица
+people-group-head = Руководители подразделений
+people-group-viewer = Наблюдатели
 person-card = { $line }
     Роль: { $role }
-    Отчёты на рассмотрении: { $pending }
-person-card-settings = { $name } (id <code>{ $id }</code>) — уполномоченное лицо из настроек бота (TOUCHPOINTS_ADMINS). Изменить эту роль можно только в настройках.
-person-in-settings = Это уполномоченное лицо назначено в настройках бота (TOUCHPOINTS_ADMINS): его роль нельзя изменить или отозвать из чата.
+    На рассмотрении: { $pending }
+person-card-settings = { $name } (ID <code>{ $id }</code>) — уполномоченное лицо, назначенное в настройках бота. Эту роль можно изменить только там.
+person-in-settings = Это уполномоченное лицо назначено в настройках бота: его роль нельзя изменить или отозвать в чате.
 person-changed = Теперь: { $role }.
 btn-make-admin = Сделать уполномоченным лицом
 btn-make-head = Сделать руководителем подразделения…
@@ -82,17 +85,17 @@ btn-make-viewer = Сделать наблюдателем
 btn-revoke-access = Отозвать доступ
 btn-revoke-yes = Да, отозвать
 choose-head-division = Руководителем какого подразделения будет { $name }?
-revoke-confirm = Отозвать доступ у { $name }? Отчёты на рассмотрении ({ $pending }) останутся и будут рассмотрены.
+revoke-confirm = Отозвать доступ к перечню? { $name } больше не сможет работать с ним. В очереди на рассмотрение останутся: { $pending }.
 revoke-self = Свой собственный доступ отозвать нельзя.
 change-self = Свою роль изменить нельзя: попросите другое уполномоченное лицо.
-revoked = Доступ { $name } отозван. Отчёты на рассмотрении ({ $pending }) остаются в очереди — /pending.
+revoked = Доступ отозван: { $name }. В очереди на рассмотрение остаются: { $pending } — /pending.
 your-role-changed = Ваша роль изменена: { $role }. Что вы можете делать — /help.
-your-access-revoked = Ваш доступ к перечню точек взаимодействия отозван уполномоченным лицом. Ваши отчёты, ожидающие решения, будут рассмотрены.
+your-access-revoked = Ваш доступ к перечню точек взаимодействия отозван уполномоченным лицом. Отчёты, которые вы уже отправили, будут рассмотрены.
 
 ## Приглашения
 
 invites-title = <b>Открытые приглашения</b>: { $count }
-invites-line = • { $whom } — пригласил(а) { $by }, до { $expires }
+invites-line = • Роль: { $whom } · кто пригласил: { $by } · действует до { $expires }
 invites-hint = Руководителя подразделения приглашают командой <code>/invite Название подразделения</code>. Приглашение действует { $days ->
     [one] { $days } день
     [few] { $days } дня
@@ -103,11 +106,11 @@ btn-invite-viewer = ➕ Наблюдатель
 btn-invite-admin = ➕ Уполномоченное лицо
 invite-link-role = Ссылка-приглашение (роль: { $role }):
     { $link }
-    Ссылка одноразовая и действует до { $expires }. Перешлите её приглашённому.
+    Ссылка одноразовая и действует до { $expires }. Перешлите её тому, кого приглашаете.
 invite-revoked-done = Приглашение отозвано.
-invite-not-open = Это приглашение уже использовано, отозвано или истекло.
+invite-not-open = Это приглашение уже использовано или отозвано либо истёк срок его действия.
 invite-welcome-role = Приглашение принято: ваша роль — { $role }.
-invite-accepted-role = { $name } (id <code>{ $id }</code>) принял(а) приглашение: роль — { $role }.
+invite-accepted-role = Приглашение принято: { $name } (ID <code>{ $id }</code>) — теперь { $role }.
 invite-division-retired = Подразделение «{ $division }» упразднено: пригласить в него нельзя. Восстановите его в /divisions.
 
 ## Реестр процессов (3.1)
@@ -127,22 +130,22 @@ registry-change-kind = вид: { $old } → { $new }
 registry-change-direction = направление: { $old } → { $new }
 registry-change-division = подразделение «{ $old }» → «{ $new }»{ $rows ->
     [0] {""}
-    [one] {" "}(его { $rows } строка перейдёт вместе с функцией)
-    [few] {" "}(его { $rows } строки перейдут вместе с функцией)
-   *[many] {" "}(его { $rows } строк перейдут вместе с функцией)
+    [one] {" "}(вместе с функцией перейдёт { $rows } строка перечня)
+    [few] {" "}(вместе с функцией перейдут { $rows } строки перечня)
+   *[many] {" "}(вместе с функцией перейдут { $rows } строк перечня)
 }
 registry-added = <b>Добавятся</b> ({ $count }):
 registry-returned = <b>Вернутся в Реестр</b> ({ $count }):
 registry-updated = <b>Изменятся</b> ({ $count }):
-registry-removed = <b>Исключаются из Реестра</b> ({ $count }):
+registry-removed = <b>Будут исключены из Реестра</b> ({ $count }):
 registry-removed-rows = — в перечне { $rows ->
     [one] { $rows } строка
     [few] { $rows } строки
    *[many] { $rows } строк
-}: подразделение попросят исключить или перенести
+}: руководителя подразделения попросят сообщить об исключении или переносе
 registry-new-divisions = <b>Новые подразделения</b> ({ $count }):
 registry-more = … и ещё { $count }
-registry-unchanged = Без изменений: { $count }. Применить? Всё запишется разом или не запишется вовсе.
+registry-unchanged = Без изменений: { $count }. Применить все изменения?
 registry-nothing = Файл совпадает с Реестром (без изменений: { $count }): менять нечего.
 btn-registry-apply = Применить
 btn-registry-discard = Отменить
@@ -189,7 +192,7 @@ actual-removed-item = • { $code } — { $name }: { $rows ->
     [few] { $rows } строки
    *[many] { $rows } строк
 }
-actual-removed-hint = Исключите эти строки (/exclude, причина — изменение Реестра) или перенесите их под другую функцию (/change).
+actual-removed-hint = Сообщите об исключении этих строк (/exclude, причина — «Функция (сервис) исключена из Реестра») или об их переносе под другую функцию (/change).
 actual-added = В Реестр процессов добавлены функции (сервисы) вашего подразделения (п. 5.1):
 actual-added-item = • { $code } — { $name }
 actual-added-hint = Сообщите об их точках взаимодействия — /new.
@@ -199,20 +202,20 @@ registry-cli-applied = Реестр обновлён: добавлено { $adde
 ## Напоминания (5.2)
 
 remind-head = <b>Проверьте перечень</b> (п. 5.2). Подразделение «{ $division }»: { $count }.
-remind-row = №{ $id }. { $kind } — { $point } ({ $function })
-remind-row-flagged = — ⚠ функция исключена из Реестра: исключите строку или перенесите её под другую функцию
+remind-row = № { $id }. { $kind } — { $point } ({ $function })
+remind-row-flagged = — ⚠ функция исключена из Реестра: сообщите об исключении строки или о её переносе под другую функцию
 remind-more = … и ещё { $count }: весь перечень — /list
 remind-none = Точек взаимодействия подразделения в перечне пока нет. Если они есть, сообщите о них — /new.
-remind-ask = Если всё верно, нажмите «Всё актуально». Если что-то изменилось — «Сообщить изменения».
+remind-ask = Если всё верно, нажмите «Всё актуально». Если что-то изменилось — «Сообщить об изменениях».
 btn-all-current = Всё актуально
-btn-report-changes = Сообщить изменения
+btn-report-changes = Сообщить об изменениях
 confirm-done = Подтверждено { $date }: перечень подразделения актуален. Спасибо!
-confirm-already = Вы уже подтвердили { $date }.
+confirm-already = Актуальность уже подтверждена { $date }. Если что-то изменилось, нажмите «Сообщить об изменениях».
 confirm-only-head = Подтвердить актуальность может только руководитель подразделения.
-report-changes-how = Сообщите изменения: /new — новая точка взаимодействия, /change — изменение, /exclude — исключение.
-remind-summary = <b>Актуальность перечня</b> (напоминание от { $date }): не подтвердили { $count ->
-    [one] { $count } подразделение
-    [few] { $count } подразделения
+report-changes-how = Сообщите об изменениях: /new — новая точка взаимодействия, /change — изменение точки, /exclude — исключение точки.
+remind-summary = <b>Актуальность перечня</b> (напоминание от { $date }): нет подтверждения от { $count ->
+    [one] { $count } подразделения
+    [few] { $count } подразделений
    *[many] { $count } подразделений
 }:
 remind-summary-item = • «{ $division }» — { $heads }
@@ -221,7 +224,7 @@ remind-summary-all = <b>Актуальность перечня</b> (напом�
 ## /stats
 
 cmd-stats = перечень в цифрах и диаграммой
-stats-title = <b>Перечень в цифрах</b> на { $date }: { $rows }; отчётов на рассмотрении — { $pending }.
+stats-title = <b>Перечень в цифрах</b> на { $date }: { $rows }; на рассмотрении — { $pending }.
 stats-by-direction = <b>По направлениям деятельности (п. 3.5)</b>
 stats-by-kind = <b>По видам точек взаимодействия (п. 4.2)</b>
 stats-channel = <b>Цифровые и офлайн (п. 4.1)</b>: цифровых — { $digital }, офлайн — { $offline }
@@ -236,7 +239,7 @@ stats-chart-caption = Перечень на { $date } в диаграммах: �
 ## The /stats chart (a picture: plain text, no markup)
 
 chart-title = Перечень точек взаимодействия на { $date }
-chart-subtitle = Всего в перечне: { $rows }; отчётов на рассмотрении — { $pending }
+chart-subtitle = Всего в перечне: { $rows }; на рассмотрении — { $pending }
 chart-by-direction = По направлениям деятельности (п. 3.5)
 chart-by-kind = По видам точек взаимодействия (п. 4.2)
 chart-by-channel = Цифровые и офлайн (п. 4.1)

@@ -34,7 +34,7 @@ impl Only {
         let lang = actor.lang;
         match self {
             Only::Admin => tr!(i, lang, "only-admin"),
-            Only::Reporters => tr!(i, lang, "only-reporters"),
+            Only::Reporters => tr!(i, lang, "only-reporters", id = actor.id),
             // A stranger's press is a button they should not have: stale to them.
             Only::Members if press => tr!(i, lang, "button-stale"),
             Only::Members => tr!(i, lang, "help-stranger", id = actor.id),

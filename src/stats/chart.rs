@@ -116,7 +116,7 @@ impl Chart {
                 lang,
                 "chart-subtitle",
                 rows = tr!(i, lang, "points-count", count = s.rows),
-                pending = s.pending
+                pending = tr!(i, lang, "reports-count", count = s.pending)
             ),
             panels: vec![
                 panel(
@@ -796,7 +796,7 @@ mod tests {
         assert_eq!(en.title, "The list of touchpoints on 01.12.2026");
         assert_eq!(
             ru.subtitle,
-            "Всего в перечне: 21 точка; отчётов на рассмотрении — 2"
+            "Всего в перечне: 21 точка; на рассмотрении — 2 отчёта"
         );
         assert_eq!(
             ru.panels[0].bars[0].label,

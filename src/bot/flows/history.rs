@@ -48,7 +48,7 @@ async fn history(bot: TgBot, app: Arc<App>, actor: Actor, arg: String) -> Handle
         ui::send(&bot, actor.chat(), tr!(i, lang, "history-usage")).await?;
         return Ok(());
     }
-    if let Ok(id) = arg.trim_start_matches('№').parse::<i64>() {
+    if let Ok(id) = arg.trim_start_matches('№').trim().parse::<i64>() {
         let text = history_text(&app, lang, id).await?;
         ui::send(&bot, actor.chat(), text).await?;
         return Ok(());
@@ -76,7 +76,14 @@ async fn history(bot: TgBot, app: Arc<App>, actor: Actor, arg: String) -> Handle
         .iter()
         .map(|r| {
             vec![ui::button(
-                format!("№{} {} — {}", r.id, r.division_name, r.data.point),
+                tr!(
+                    i,
+                    lang,
+                    "history-row-button",
+                    id = r.id,
+                    division = r.division_name.as_str(),
+                    point = r.data.point.as_str()
+                ),
                 CallbackData::History(r.id),
             )]
         })

@@ -178,7 +178,12 @@ async fn people_view(
             continue;
         }
         lines.push(String::new());
-        lines.push(format!("<b>{}</b>", role_name(app, lang, role)));
+        let heading = match role {
+            Role::Admin => tr!(i, lang, "people-group-admin"),
+            Role::Head => tr!(i, lang, "people-group-head"),
+            _ => tr!(i, lang, "people-group-viewer"),
+        };
+        lines.push(format!("<b>{heading}</b>"));
         for (p, s) in group {
             lines.push(person_line(app, lang, p, *s));
         }
