@@ -90,6 +90,20 @@ impl Client {
         t.elapsed()
     }
 
+    /// The person types `text`; returns when the bot's next message to the chat arrives,
+    /// with or without buttons (`/help`, an echo).
+    async fn say_reply(&self, chat: i64, text: &str) -> Duration {
+        let cursor = self.api.cursor();
+        let t = Instant::now();
+        self.say_only(chat, text);
+        self.api
+            .wait_for(cursor, "a reply", |c| {
+                c.method == "sendMessage" && c.chat_id() == Some(chat)
+            })
+            .await;
+        t.elapsed()
+    }
+
     /// Queues the person's text message.
     fn say_only(&self, chat: i64, text: &str) {
         let mut message = json!({
@@ -187,20 +201,28 @@ struct Run {
 }
 
 impl Run {
-    fn row(&mut self, bot: &str) -> String {
+    fn quantile(&mut self, p: f64) -> f64 {
         self.latencies.sort();
-        let q = |p: f64| {
-            let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
-            self.latencies[i].as_secs_f64() * 1e3
-        };
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[i].as_secs_f64() * 1e3
+    }
+
+    fn row(&mut self, bot: &str, what: &str) -> String {
+        let (p50, p95, p99, max) = (
+            self.quantile(0.5),
+            self.quantile(0.95),
+            self.quantile(0.99),
+            self.quantile(1.0),
+        );
         format!(
-            "| {bot} | {} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms |",
+            "| {bot} | {what} | {} | {} | {:.0} | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} ms |",
             self.users,
             self.steps,
             self.steps as f64 / self.wall.as_secs_f64(),
-            q(0.5),
-            q(0.99),
-            q(1.0),
+            p50,
+            p95,
+            p99,
+            max,
         )
     }
 }
@@ -321,7 +343,9 @@ async fn prepare_database(path: &std::path::Path) {
     pool.close().await;
 }
 
-fn spawn_touchpoints(api: &FakeApi, db: &std::path::Path) -> Proc {
+/// The bot on `db`; `pace`: sends a second over all chats (0: unpaced, the bot's own
+/// speed; 30: as in production, Telegram's limit).
+fn spawn_touchpoints(api: &FakeApi, db: &std::path::Path, pace: u32) -> Proc {
     Proc(
         Command::new(env!("CARGO_BIN_EXE_touchpoints"))
             .env(
@@ -331,8 +355,7 @@ fn spawn_touchpoints(api: &FakeApi, db: &std::path::Path) -> Proc {
             .env("TELOXIDE_API_URL", api.url())
             .env("TOUCHPOINTS_DB", db)
             .env("TOUCHPOINTS_ADMINS", ADMIN.to_string())
-            // The bot's own speed: Telegram's pacing (30 sends a second) is off.
-            .env("TOUCHPOINTS_SENDS_PER_SECOND", "0")
+            .env("TOUCHPOINTS_SENDS_PER_SECOND", pace.to_string())
             .env(
                 "RUST_LOG",
                 std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "warn".into()),
@@ -404,45 +427,94 @@ async fn bench() {
     let db = dir.path().join("bench.db");
     prepare_database(&db).await;
 
-    println!("| bot | users at once | steps | steps/s | p50 | p99 | max |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| bot | what | users at once | steps | steps/s | p50 | p95 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|---|---|");
 
-    // touchpoints: 1 user × 30 dialogues; 20 users × 10 dialogues.
-    for (users, rounds) in [(1usize, 30usize), (20, 10)] {
-        let api = FakeApi::start().await;
-        let child = spawn_touchpoints(&api, &db);
-        let client = Client::new(api);
-        ready(&client).await;
-        // Warm up: one dialogue each.
-        run(&client, users, |c, u| async move { dialogue(&c, u).await }).await;
-        let mut r = run(&client, users, move |c, u| async move {
-            let mut t = vec![];
-            for _ in 0..rounds {
-                t.extend(dialogue(&c, u).await);
-            }
-            t
-        })
-        .await;
-        println!("{}", r.row("touchpoints"));
-        stop(child);
-    }
-    // The echo floor: the same numbers of steps.
-    for (users, steps) in [(1usize, 300usize), (20, 100)] {
+    // The floor first: teloxide's echo bot, a text answered (as `/help` is) and a step (a
+    // text or a press), one user, then 20 at once.
+    {
         let api = FakeApi::start().await;
         let child = spawn_echo(&api);
         let client = Client::new(api);
         ready(&client).await;
         run(
             &client,
-            users,
-            |c, u| async move { echo_steps(&c, u, 10).await },
+            1,
+            |c, u| async move { echo_steps(&c, u, 20).await },
         )
         .await;
-        let mut r = run(&client, users, move |c, u| async move {
-            echo_steps(&c, u, steps).await
+        let mut r = run(&client, 1, |c, u| async move {
+            let mut t = vec![];
+            for i in 0..300 {
+                t.push(c.say_reply(u, &format!("echo {i}")).await);
+            }
+            t
         })
         .await;
-        println!("{}", r.row("echo (teloxide floor)"));
+        println!("{}", r.row("echo (teloxide floor)", "a text answered"));
+        for (users, steps) in [(1usize, 300usize), (20, 100)] {
+            let mut r = run(&client, users, move |c, u| async move {
+                echo_steps(&c, u, steps).await
+            })
+            .await;
+            println!("{}", r.row("echo (teloxide floor)", "text or press"));
+        }
+        stop(child);
+    }
+
+    // touchpoints, unpaced (its own speed): `/help`, then dialogue steps.
+    {
+        let api = FakeApi::start().await;
+        let child = spawn_touchpoints(&api, &db, 0);
+        let client = Client::new(api);
+        ready(&client).await;
+        // Warm up: one dialogue.
+        run(&client, 1, |c, u| async move { dialogue(&c, u).await }).await;
+        let mut r = run(&client, 1, |c, u| async move {
+            let mut t = vec![];
+            for _ in 0..300 {
+                t.push(c.say_reply(u, "/help").await);
+            }
+            t
+        })
+        .await;
+        println!("{}", r.row("touchpoints", "`/help`"));
+        for (users, rounds) in [(1usize, 30usize), (20, 10)] {
+            let mut r = run(&client, users, move |c, u| async move {
+                let mut t = vec![];
+                for _ in 0..rounds {
+                    t.extend(dialogue(&c, u).await);
+                }
+                t
+            })
+            .await;
+            println!("{}", r.row("touchpoints", "dialogue step"));
+        }
+        stop(child);
+    }
+
+    // Load: 50 heads at once, each sending 3 reports, with sends paced at 30 a second over
+    // all chats as in production, and unpaced. Every dialogue must complete (a step that
+    // never gets its answer fails the run after 10 s).
+    for pace in [30u32, 0] {
+        let api = FakeApi::start().await;
+        let child = spawn_touchpoints(&api, &db, pace);
+        let client = Client::new(api);
+        ready(&client).await;
+        let mut r = run(&client, 50, |c, u| async move {
+            let mut t = vec![];
+            for _ in 0..3 {
+                t.extend(dialogue(&c, u).await);
+            }
+            t
+        })
+        .await;
+        let what = if pace == 0 {
+            "load, unpaced".to_string()
+        } else {
+            format!("load, paced {pace}/s")
+        };
+        println!("{}", r.row("touchpoints", &what));
         stop(child);
     }
 
@@ -451,7 +523,7 @@ async fn bench() {
     println!("| bot | state | VmRSS | VmHWM |");
     println!("|---|---|---|---|");
     let api = FakeApi::start().await;
-    let child = spawn_touchpoints(&api, &db);
+    let child = spawn_touchpoints(&api, &db, 0);
     let client = Client::new(api);
     ready(&client).await;
     let pid = child.id();

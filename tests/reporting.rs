@@ -887,7 +887,10 @@ async fn a_typed_step_checks_again_that_the_person_may_report() {
     bot.restart_with_admins(&[101]).await;
     let c = bot.send(ADMIN_USER, "https://lenobl.ru/x");
     let r = bot.reply(c, ADMIN_USER).await;
-    assert_eq!(r.text(), tr!(bot.i18n, Lang::Ru, "only-reporters"));
+    assert_eq!(
+        r.text(),
+        tr!(bot.i18n, Lang::Ru, "only-reporters", id = ADMIN)
+    );
     assert_eq!(db::dialogues::get(&bot.pool, ADMIN).await.unwrap(), None);
     assert!(db::requests::by_reporter(&bot.pool, ADMIN, 10, 0)
         .await

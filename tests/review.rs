@@ -507,7 +507,10 @@ async fn withdrawing_from_an_old_my_after_access_is_revoked_is_refused() {
     tx.commit().await.unwrap();
     let (c, q) = bot.press(HEAD, my, "w:1");
     let a = bot.answer(c, &q).await;
-    assert_eq!(a.params["text"], tr!(bot.i18n, Lang::Ru, "only-reporters"));
+    assert_eq!(
+        a.params["text"],
+        tr!(bot.i18n, Lang::Ru, "only-reporters", id = HEAD.id)
+    );
     let r = db::requests::get(&bot.pool, 1).await.unwrap().unwrap();
     assert_eq!(
         r.status,
