@@ -75,9 +75,11 @@ fn dialogue(storage: Arc<DbStorage>, actor: Actor) -> BotDialogue {
     BotDialogue::new(storage, actor.chat())
 }
 
+/// The person's state: `Idle` without a stored dialogue. Read only — teloxide's
+/// `get_or_default` would write the default back (a write transaction per update).
 async fn state(dialogue: BotDialogue, press: Press, app: Arc<App>, actor: Actor) -> Option<State> {
-    match dialogue.get_or_default().await {
-        Ok(s) => Some(s),
+    match dialogue.get().await {
+        Ok(s) => Some(s.unwrap_or_default()),
         Err(e) => {
             log::error!("reading the dialogue of {}: {e}", actor.id);
             if press.is_query() {
