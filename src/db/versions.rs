@@ -11,7 +11,7 @@ use sqlx::{Executor, Sqlite, SqlitePool};
 use super::touchpoints::{Filter, Provenance};
 use super::{parse_ts, ts, Tx};
 use crate::domain::record::{ChangeKind, Origin};
-use crate::domain::{Row, RowStatus, TouchpointData};
+use crate::domain::{ReasonKind, Row, RowStatus, TouchpointData};
 
 /// One version of a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,36 +207,63 @@ pub async fn any_before(pool: &SqlitePool, at: DateTime<Utc>) -> Result<bool, sq
     Ok(n > 0)
 }
 
-/// One change of the list: a version, what it did, and the version before it.
+/// One change of the list: a version, what it did, and the version before it; for a
+/// report, why (5.1); who reported it and who decided, by name as the bot knows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub kind: ChangeKind,
     pub version: Version,
     pub before: Option<Version>,
+    /// The reason kind the report gave (5.1); `None` for an import or a Registry change.
+    pub reason: Option<ReasonKind>,
+    /// The names of `version.reported_by` and `version.accepted_by` (`None` when the
+    /// person is not known to the bot, or there was none).
+    pub reporter: Option<String>,
+    pub acceptor: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRecord {
+    #[sqlx(flatten)]
+    version: VersionRecord,
+    reason_kind: Option<String>,
+    reporter_name: Option<String>,
+    acceptor_name: Option<String>,
 }
 
 /// Every change made in `[from, to)`, oldest first: each version written then, with the
-/// one it replaced.
+/// one it replaced, the report's reason and the people's names. Read on one connection.
 pub async fn changes(
     pool: &SqlitePool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Change>, sqlx::Error> {
-    let records: Vec<VersionRecord> = sqlx::query_as(&format!(
-        "{SELECT} WHERE v.at >= ? AND v.at < ? ORDER BY v.at, v.touchpoint_id, v.version"
+    let mut conn = pool.acquire().await?;
+    let records: Vec<ChangeRecord> = sqlx::query_as(&format!(
+        "SELECT x.*, r.reason_kind, pr.name AS reporter_name, pa.name AS acceptor_name
+         FROM ({SELECT} WHERE v.at >= ? AND v.at < ?) x
+         LEFT JOIN change_requests r ON r.id = x.request_id AND x.origin = 'report'
+         LEFT JOIN people pr ON pr.telegram_id = x.reported_by
+         LEFT JOIN people pa ON pa.telegram_id = x.accepted_by
+         ORDER BY x.at, x.touchpoint_id, x.version"
     ))
     .bind(ts(from))
     .bind(ts(to))
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::with_capacity(records.len());
-    for v in records.into_iter().filter_map(VersionRecord::into_version) {
+    for rec in records {
+        let reason = rec.reason_kind.as_deref().and_then(ReasonKind::from_code);
+        let (reporter, acceptor) = (rec.reporter_name, rec.acceptor_name);
+        let Some(v) = rec.version.into_version() else {
+            continue;
+        };
         let before: Option<VersionRecord> = sqlx::query_as(&format!(
             "{SELECT} WHERE v.touchpoint_id = ? AND v.version = ?"
         ))
         .bind(v.row.id)
         .bind(v.row.version - 1)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?;
         let before = before.and_then(VersionRecord::into_version);
         let kind = match (&before, v.row.status) {
@@ -249,6 +276,9 @@ pub async fn changes(
             kind,
             version: v,
             before,
+            reason,
+            reporter,
+            acceptor,
         });
     }
     Ok(out)
@@ -381,6 +411,26 @@ mod tests {
             all[0].version.origin,
             Some(Origin::Import("перечень.xlsx".into()))
         );
+        // Not a report: no reason; the acceptor is not a person the bot knows yet.
+        assert_eq!((all[0].reason, all[0].acceptor.as_deref()), (None, None));
+        let mut tx = pool.begin().await.unwrap();
+        crate::db::people::assign(
+            &mut tx,
+            1,
+            "Анна",
+            crate::domain::Role::Admin,
+            None,
+            crate::domain::Lang::Ru,
+            None,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let all = changes(pool, at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"))
+            .await
+            .unwrap();
+        assert_eq!(all[3].acceptor.as_deref(), Some("Анна"));
+        assert_eq!(all[3].reporter, None);
         let the_20th = changes(pool, at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z"))
             .await
             .unwrap();
