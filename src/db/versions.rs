@@ -231,7 +231,7 @@ struct ChangeRecord {
     acceptor_name: Option<String>,
 }
 
-/// Every change made in `[from, to)`, oldest first: each version written then, with the
+/// Every change made in `[from, to)`, in the order made: each version written then, with the
 /// one it replaced, the report's reason and the people's names. Read on one connection.
 pub async fn changes(
     pool: &SqlitePool,
@@ -239,18 +239,35 @@ pub async fn changes(
     to: DateTime<Utc>,
 ) -> Result<Vec<Change>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
+    // Times are whole seconds: within one, the order the versions were written in (rowid).
+    let versions = SELECT.replacen("SELECT ", "SELECT v.rowid AS seq, ", 1);
     let records: Vec<ChangeRecord> = sqlx::query_as(&format!(
         "SELECT x.*, r.reason_kind, pr.name AS reporter_name, pa.name AS acceptor_name
-         FROM ({SELECT} WHERE v.at >= ? AND v.at < ?) x
+         FROM ({versions} WHERE v.at >= ? AND v.at < ?) x
          LEFT JOIN change_requests r ON r.id = x.request_id AND x.origin = 'report'
          LEFT JOIN people pr ON pr.telegram_id = x.reported_by
          LEFT JOIN people pa ON pa.telegram_id = x.accepted_by
-         ORDER BY x.at, x.touchpoint_id, x.version"
+         ORDER BY x.at, x.seq"
     ))
     .bind(ts(from))
     .bind(ts(to))
     .fetch_all(&mut *conn)
     .await?;
+    // The versions they replaced, in one read: each change's row at the version before.
+    let befores: Vec<VersionRecord> = sqlx::query_as(&format!(
+        "{SELECT} JOIN (SELECT touchpoint_id AS row_id, version - 1 AS prior
+                        FROM touchpoint_versions WHERE at >= ? AND at < ?) p
+             ON v.touchpoint_id = p.row_id AND v.version = p.prior"
+    ))
+    .bind(ts(from))
+    .bind(ts(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut befores: std::collections::HashMap<(i64, i64), Version> = befores
+        .into_iter()
+        .filter_map(VersionRecord::into_version)
+        .map(|v| ((v.row.id, v.row.version), v))
+        .collect();
     let mut out = Vec::with_capacity(records.len());
     for rec in records {
         let reason = rec.reason_kind.as_deref().and_then(ReasonKind::from_code);
@@ -258,14 +275,8 @@ pub async fn changes(
         let Some(v) = rec.version.into_version() else {
             continue;
         };
-        let before: Option<VersionRecord> = sqlx::query_as(&format!(
-            "{SELECT} WHERE v.touchpoint_id = ? AND v.version = ?"
-        ))
-        .bind(v.row.id)
-        .bind(v.row.version - 1)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let before = before.and_then(VersionRecord::into_version);
+        // Each version has one successor: the one it replaced is taken, not copied.
+        let before = befores.remove(&(v.row.id, v.row.version - 1));
         let kind = match (&before, v.row.status) {
             (_, RowStatus::Excluded) => ChangeKind::Excluded,
             (None, _) => ChangeKind::Added,
@@ -346,6 +357,22 @@ mod tests {
         assert_eq!(
             list_at(&pool, later, Filter::default()).await.unwrap(),
             list_active(&pool, Filter::default()).await.unwrap()
+        );
+        // Written within a second or two: in the order written, not grouped by row.
+        let now = changes(&pool, at("2026-01-01T00:00:00Z"), later)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| (c.version.row.id, c.kind))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            now,
+            vec![
+                (a, ChangeKind::Added),
+                (b, ChangeKind::Added),
+                (a, ChangeKind::Changed),
+                (b, ChangeKind::Excluded)
+            ]
         );
         stamp(&pool, a, &["2026-11-01T10:00:00Z", "2026-11-20T12:30:15Z"]).await;
         stamp(&pool, b, &["2026-11-05T09:00:00Z", "2026-11-25T00:00:00Z"]).await;

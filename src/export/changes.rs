@@ -91,26 +91,29 @@ pub enum RequestError {
     BadDate(String),
     /// A format other than XLSX or CSV (`docx`).
     BadFormat(String),
-    /// More than a format and two dates.
+    /// More than one format or more than two dates.
     TooMany,
     /// The start after the end.
     Reversed { from: NaiveDate, to: NaiveDate },
 }
 
 impl Request {
-    /// `[xlsx|csv] FROM [TO]`: the end defaults to `today` (the local date now).
+    /// `[xlsx|csv] FROM [TO]` (the format word may stand anywhere): the end defaults to
+    /// `today` (the local date now).
     pub fn parse(args: &str, today: NaiveDate) -> Result<Request, RequestError> {
-        let mut words = args.split_whitespace().peekable();
-        let mut format = ChangesFormat::Xlsx;
-        if let Some(first) = words.peek() {
-            if let Some(f) = ChangesFormat::from_code(first) {
-                format = f;
-                words.next();
-            } else if first.eq_ignore_ascii_case("docx") {
-                return Err(RequestError::BadFormat(first.to_string()));
+        let mut format = None;
+        let mut dates = vec![];
+        for word in args.split_whitespace() {
+            match ChangesFormat::from_code(word) {
+                Some(f) if format.is_none() => format = Some(f),
+                Some(_) => return Err(RequestError::TooMany),
+                None if word.eq_ignore_ascii_case("docx") => {
+                    return Err(RequestError::BadFormat(word.to_string()))
+                }
+                None => dates.push(word),
             }
         }
-        let dates: Vec<&str> = words.collect();
+        let format = format.unwrap_or(ChangesFormat::Xlsx);
         let date = |s: &str| parse_date(s).ok_or_else(|| RequestError::BadDate(s.to_string()));
         let (from, to) = match dates.as_slice() {
             [] => return Err(RequestError::Usage),
@@ -628,6 +631,8 @@ mod tests {
                 to: today
             })
         );
+        assert_eq!(p("01.11.2026 csv"), p("csv 01.11.2026"));
+        assert_eq!(p("csv xlsx 01.11.2026"), Err(RequestError::TooMany));
         assert_eq!(p(""), Err(RequestError::Usage));
         assert_eq!(p("csv"), Err(RequestError::Usage));
         assert_eq!(
