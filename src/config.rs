@@ -361,6 +361,23 @@ pub enum Command {
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Write the accepted changes of the list in a period to a file: one line per change
+    /// (added, changed, excluded; before → after; the report, who reported and decided).
+    /// Dates are the administration's local days (--utc-offset), both included.
+    Changes {
+        /// The first day: 2026-11-01 (or 01.11.2026).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        from: chrono::NaiveDate,
+        /// The last day; today when not given.
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        to: Option<chrono::NaiveDate>,
+        /// The file format: xlsx or csv.
+        #[arg(long, default_value = "xlsx", value_parser = crate::export::changes::parse_format)]
+        format: crate::export::changes::ChangesFormat,
+        /// The file to write (or an existing directory to write it into).
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// The Registry of processes (3.1).
     Registry {
         #[command(subcommand)]
@@ -380,6 +397,11 @@ pub enum RegistryCommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::export::changes::parse_date(s)
+        .ok_or_else(|| format!("«{s}» is not a date such as 2026-11-01"))
 }
 
 fn parse_user_id(s: &str) -> Result<i64, String> {
@@ -610,6 +632,7 @@ mod tests {
             &["backup", "copy.db"],
             &["check"],
             &["registry", "import", "registry.csv"],
+            &["changes", "--from", "2026-11-01", "-o", "out.xlsx"],
         ];
         let globals: Vec<&str> = GLOBALS.iter().flat_map(|(f, v)| [*f, *v]).collect();
         for sub in subcommands {

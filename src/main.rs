@@ -67,6 +67,59 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{text}");
             Ok(())
         }
+        Command::Changes {
+            from,
+            to,
+            format,
+            output,
+        } => {
+            use touchpoints::export::changes::{self, Request, DATE};
+            use touchpoints::tr;
+            let offset = settings.reminders.offset;
+            let to = to.unwrap_or_else(|| changes::today(offset));
+            let i = touchpoints::i18n::I18n::load()?;
+            let lang = touchpoints::domain::Lang::Ru;
+            if from > to {
+                return Err(tr!(
+                    i,
+                    lang,
+                    "changes-reversed",
+                    from = from.format(DATE).to_string(),
+                    to = to.format(DATE).to_string()
+                ));
+            }
+            let req = Request { format, from, to };
+            let pool = db::connect(&settings.db)
+                .await
+                .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
+            let done = changes::changes_to_file(&pool, &i, lang, offset, &req, &output)
+                .await
+                .map_err(|e| e.to_string())?;
+            match done {
+                Some(w) => println!(
+                    "{}",
+                    tr!(
+                        i,
+                        lang,
+                        "changes-cli-written",
+                        path = w.path.display().to_string(),
+                        changes = tr!(i, lang, "changes-count", count = w.changes),
+                        bytes = w.bytes
+                    )
+                ),
+                None => println!(
+                    "{}",
+                    tr!(
+                        i,
+                        lang,
+                        "changes-cli-none",
+                        from = from.format(DATE).to_string(),
+                        to = to.format(DATE).to_string()
+                    )
+                ),
+            }
+            Ok(())
+        }
         Command::Export {
             format,
             direction,

@@ -27,6 +27,7 @@ enum Only {
     Reporters,
     Members,
     Heads,
+    Overseers,
 }
 
 impl Only {
@@ -39,6 +40,7 @@ impl Only {
             Only::Members if press => tr!(i, lang, "button-stale"),
             Only::Members => tr!(i, lang, "help-stranger", id = actor.id),
             Only::Heads => tr!(i, lang, "confirm-only-head"),
+            Only::Overseers => tr!(i, lang, "only-overseers"),
         }
     }
 }
@@ -113,6 +115,15 @@ pub fn heads_only() -> UpdateHandler<HandlerError> {
     gate(
         |a| a.role == Role::Head && a.division_id.is_some(),
         Only::Heads,
+        false,
+    )
+}
+
+/// Authorized persons and viewers: those who oversee the list (not the heads).
+pub fn overseers_only() -> UpdateHandler<HandlerError> {
+    gate(
+        |a| matches!(a.role, Role::Admin | Role::Viewer),
+        Only::Overseers,
         false,
     )
 }

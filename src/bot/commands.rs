@@ -30,6 +30,8 @@ pub enum Command {
     Registry,
     /// `/stats`: the list in figures and as a chart.
     Stats,
+    /// `/changes [xlsx|csv] FROM [TO]`: the changes of a period as a file.
+    Changes(String),
     /// Any other `/word`.
     Unknown(String),
 }
@@ -68,6 +70,7 @@ impl Command {
             "invites" => Command::Invites,
             "registry" => Command::Registry,
             "stats" => Command::Stats,
+            "changes" => Command::Changes(args.unwrap_or_default()),
             other => Command::Unknown(other.to_string()),
         })
     }
@@ -105,6 +108,11 @@ mod tests {
             p("/frobnicate"),
             Some(Command::Unknown("frobnicate".into()))
         );
+        assert_eq!(
+            p("/changes csv 01.11.2026"),
+            Some(Command::Changes("csv 01.11.2026".into()))
+        );
+        assert_eq!(p("/changes"), Some(Command::Changes(String::new())));
         assert_eq!(p("hello"), None);
         assert_eq!(p(""), None);
         assert_eq!(p("/"), Some(Command::Unknown(String::new())));

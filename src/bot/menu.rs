@@ -29,6 +29,9 @@ fn member(r: Role) -> bool {
 fn reporter(r: Role) -> bool {
     matches!(r, Role::Admin | Role::Head)
 }
+fn overseer(r: Role) -> bool {
+    matches!(r, Role::Admin | Role::Viewer)
+}
 
 const fn entry(name: &'static str, for_role: fn(Role) -> bool) -> Entry {
     Entry { name, for_role }
@@ -44,6 +47,7 @@ pub const MENU: &[Entry] = &[
     entry("my", reporter),
     entry("list", member),
     entry("stats", member),
+    entry("changes", overseer),
     entry("pending", admin),
     entry("history", admin),
     entry("invite", admin),
@@ -150,6 +154,10 @@ mod tests {
         assert!(!names(Role::Stranger).contains(&"stats"));
         assert!(!names(Role::Viewer).contains(&"new"));
         assert!(!names(Role::Stranger).contains(&"my"));
+        assert!(names(Role::Admin).contains(&"changes"));
+        assert!(names(Role::Viewer).contains(&"changes"));
+        assert!(!names(Role::Head).contains(&"changes"));
+        assert!(!names(Role::Stranger).contains(&"changes"));
     }
 
     /// The descriptions are looked up by a key built at run time: every one must exist.

@@ -49,6 +49,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(admin::schema())
         .branch(remind::schema())
         .branch(stats::schema())
+        .branch(changes::schema())
         .branch(start::fallback())
 }
 

@@ -11,7 +11,7 @@ use sqlx::{Executor, Sqlite, SqlitePool};
 use super::touchpoints::{Filter, Provenance};
 use super::{parse_ts, ts, Tx};
 use crate::domain::record::{ChangeKind, Origin};
-use crate::domain::{Row, RowStatus, TouchpointData};
+use crate::domain::{ReasonKind, Row, RowStatus, TouchpointData};
 
 /// One version of a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,38 +207,76 @@ pub async fn any_before(pool: &SqlitePool, at: DateTime<Utc>) -> Result<bool, sq
     Ok(n > 0)
 }
 
-/// One change of the list: a version, what it did, and the version before it.
+/// One change of the list: a version, what it did, and the version before it; for a
+/// report, why (5.1); who reported it and who decided, by name as the bot knows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub kind: ChangeKind,
     pub version: Version,
     pub before: Option<Version>,
+    /// The reason kind the report gave (5.1); `None` for an import or a Registry change.
+    pub reason: Option<ReasonKind>,
+    /// The names of `version.reported_by` and `version.accepted_by` (`None` when the
+    /// person is not known to the bot, or there was none).
+    pub reporter: Option<String>,
+    pub acceptor: Option<String>,
 }
 
-/// Every change made in `[from, to)`, oldest first: each version written then, with the
-/// one it replaced.
+#[derive(sqlx::FromRow)]
+struct ChangeRecord {
+    #[sqlx(flatten)]
+    version: VersionRecord,
+    reason_kind: Option<String>,
+    reporter_name: Option<String>,
+    acceptor_name: Option<String>,
+}
+
+/// Every change made in `[from, to)`, in the order made: each version written then, with the
+/// one it replaced, the report's reason and the people's names. Read on one connection.
 pub async fn changes(
     pool: &SqlitePool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Change>, sqlx::Error> {
-    let records: Vec<VersionRecord> = sqlx::query_as(&format!(
-        "{SELECT} WHERE v.at >= ? AND v.at < ? ORDER BY v.at, v.touchpoint_id, v.version"
+    let mut conn = pool.acquire().await?;
+    // Times are whole seconds: within one, the order the versions were written in (rowid).
+    let versions = SELECT.replacen("SELECT ", "SELECT v.rowid AS seq, ", 1);
+    let records: Vec<ChangeRecord> = sqlx::query_as(&format!(
+        "SELECT x.*, r.reason_kind, pr.name AS reporter_name, pa.name AS acceptor_name
+         FROM ({versions} WHERE v.at >= ? AND v.at < ?) x
+         LEFT JOIN change_requests r ON r.id = x.request_id AND x.origin = 'report'
+         LEFT JOIN people pr ON pr.telegram_id = x.reported_by
+         LEFT JOIN people pa ON pa.telegram_id = x.accepted_by
+         ORDER BY x.at, x.seq"
     ))
     .bind(ts(from))
     .bind(ts(to))
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
+    // The versions they replaced, in one read: each change's row at the version before.
+    let befores: Vec<VersionRecord> = sqlx::query_as(&format!(
+        "{SELECT} JOIN (SELECT touchpoint_id AS row_id, version - 1 AS prior
+                        FROM touchpoint_versions WHERE at >= ? AND at < ?) p
+             ON v.touchpoint_id = p.row_id AND v.version = p.prior"
+    ))
+    .bind(ts(from))
+    .bind(ts(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut befores: std::collections::HashMap<(i64, i64), Version> = befores
+        .into_iter()
+        .filter_map(VersionRecord::into_version)
+        .map(|v| ((v.row.id, v.row.version), v))
+        .collect();
     let mut out = Vec::with_capacity(records.len());
-    for v in records.into_iter().filter_map(VersionRecord::into_version) {
-        let before: Option<VersionRecord> = sqlx::query_as(&format!(
-            "{SELECT} WHERE v.touchpoint_id = ? AND v.version = ?"
-        ))
-        .bind(v.row.id)
-        .bind(v.row.version - 1)
-        .fetch_optional(pool)
-        .await?;
-        let before = before.and_then(VersionRecord::into_version);
+    for rec in records {
+        let reason = rec.reason_kind.as_deref().and_then(ReasonKind::from_code);
+        let (reporter, acceptor) = (rec.reporter_name, rec.acceptor_name);
+        let Some(v) = rec.version.into_version() else {
+            continue;
+        };
+        // Each version has one successor: the one it replaced is taken, not copied.
+        let before = befores.remove(&(v.row.id, v.row.version - 1));
         let kind = match (&before, v.row.status) {
             (_, RowStatus::Excluded) => ChangeKind::Excluded,
             (None, _) => ChangeKind::Added,
@@ -249,6 +287,9 @@ pub async fn changes(
             kind,
             version: v,
             before,
+            reason,
+            reporter,
+            acceptor,
         });
     }
     Ok(out)
@@ -317,6 +358,22 @@ mod tests {
             list_at(&pool, later, Filter::default()).await.unwrap(),
             list_active(&pool, Filter::default()).await.unwrap()
         );
+        // Written within a second or two: in the order written, not grouped by row.
+        let now = changes(&pool, at("2026-01-01T00:00:00Z"), later)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| (c.version.row.id, c.kind))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            now,
+            vec![
+                (a, ChangeKind::Added),
+                (b, ChangeKind::Added),
+                (a, ChangeKind::Changed),
+                (b, ChangeKind::Excluded)
+            ]
+        );
         stamp(&pool, a, &["2026-11-01T10:00:00Z", "2026-11-20T12:30:15Z"]).await;
         stamp(&pool, b, &["2026-11-05T09:00:00Z", "2026-11-25T00:00:00Z"]).await;
         let points = |rows: Vec<Row>| {
@@ -381,6 +438,26 @@ mod tests {
             all[0].version.origin,
             Some(Origin::Import("перечень.xlsx".into()))
         );
+        // Not a report: no reason; the acceptor is not a person the bot knows yet.
+        assert_eq!((all[0].reason, all[0].acceptor.as_deref()), (None, None));
+        let mut tx = pool.begin().await.unwrap();
+        crate::db::people::assign(
+            &mut tx,
+            1,
+            "Анна",
+            crate::domain::Role::Admin,
+            None,
+            crate::domain::Lang::Ru,
+            None,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let all = changes(pool, at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"))
+            .await
+            .unwrap();
+        assert_eq!(all[3].acceptor.as_deref(), Some("Анна"));
+        assert_eq!(all[3].reporter, None);
         let the_20th = changes(pool, at("2026-11-20T00:00:00Z"), at("2026-11-21T00:00:00Z"))
             .await
             .unwrap();

@@ -12,6 +12,7 @@
 //! [`export_to_file`] is the CLI's `export` command: it reads the rows from the database,
 //! renders them and writes the file.
 
+pub mod changes;
 mod csv;
 mod docx;
 pub mod form;

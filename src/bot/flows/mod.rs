@@ -3,6 +3,7 @@
 //! share lives in `bot::ui`. They read and write through whole operations of `db/`.
 
 pub mod admin;
+pub mod changes;
 pub mod history;
 pub mod invite;
 pub mod list;
