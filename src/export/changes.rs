@@ -754,7 +754,7 @@ mod tests {
         let t = table(&i, Lang::En, msk, &req, &[c]);
         let cells: Vec<String> = t.rows[0].iter().map(|c| c.text().into_owned()).collect();
         assert_eq!(cells[1], "excluded");
-        assert!(cells[2].contains("No. 4"), "{}", cells[2]);
+        assert!(cells[2].contains("No.\u{a0}4"), "{}", cells[2]);
         assert_eq!(
             (cells[11].as_str(), cells[12].as_str(), cells[13].as_str()),
             ("", "", "")
