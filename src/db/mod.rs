@@ -31,13 +31,16 @@ pub type Tx<'a> = Transaction<'a, Sqlite>;
 
 /// Opens (creating when missing) the database file and applies the migrations.
 /// WAL lets the file be read while it is written; foreign keys are enforced; a writer waits
-/// up to the busy timeout for the lock instead of failing at once.
+/// up to the busy timeout for the lock instead of failing at once. `synchronous = FULL`:
+/// every commit is on disk before it returns (with NORMAL in WAL mode, a decision both
+/// people were already told about could vanish on a power loss); the cost, one fsync of the
+/// WAL per commit, is measured in BENCHMARKS.md.
 pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
@@ -126,6 +129,19 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(fk, 1);
+        // Every connection of the pool commits durably: 2 is FULL.
+        let mut conns = vec![];
+        for _ in 0..3 {
+            conns.push(pool.acquire().await.unwrap());
+        }
+        for c in &mut conns {
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut **c)
+                .await
+                .unwrap();
+            assert_eq!(sync, 2, "synchronous = FULL");
+        }
+        drop(conns);
         pool.close().await;
         // A second start on the same file finds the migrations applied and changes nothing.
         let pool = connect(&path).await.unwrap();
