@@ -93,6 +93,18 @@ pub async fn claim(
     Ok(n == 1)
 }
 
+/// The people whose reminder of a round is claimed (whatever came of it).
+pub async fn claimed(
+    pool: &SqlitePool,
+    round_id: i64,
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT person_id FROM reminders WHERE round_id = ?")
+        .bind(round_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
 /// A reminder due for another try: (person, division).
 pub async fn due_retries(
     pool: &SqlitePool,

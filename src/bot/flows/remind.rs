@@ -98,7 +98,10 @@ pub async fn tick(bot: &TgBot, app: &App, now: DateTime<Utc>) -> Result<Ticked, 
             .into_iter()
             .filter(|p| p.role == Role::Head)
             .collect();
-        for head in &heads {
+        // Heads not yet reminded in this round (one appointed while it is open included);
+        // the claim decides between two processes.
+        let claimed = db::reminders::claimed(&app.pool, round.id).await?;
+        for head in heads.iter().filter(|h| !claimed.contains(&h.telegram_id)) {
             let Some(division) = head.division_id else {
                 continue;
             };
