@@ -209,6 +209,13 @@ remind-summary = <b>Is the list current</b> (reminder of { $date }): not confirm
 }:
 remind-summary-item = • “{ $division }” — { $heads }
 remind-summary-all = <b>Is the list current</b> (reminder of { $date }): every division has confirmed.
+remind-summary-reached-all = <b>Is the list current</b> (reminder of { $date }): everyone the reminder reached has confirmed.
+remind-summary-undelivered = The reminder did not reach { $count ->
+    [one] { $count } head
+   *[other] { $count } heads
+}:
+remind-summary-unreachable-item = • “{ $division }” — { $head }: unreachable (blocked the bot, or no such chat)
+remind-summary-undelivered-item = • “{ $division }” — { $head }: could not be delivered (Telegram could not be reached)
 
 ## /stats
 

@@ -220,6 +220,14 @@ remind-summary = <b>Актуальность перечня</b> (напомин�
 }:
 remind-summary-item = • «{ $division }» — { $heads }
 remind-summary-all = <b>Актуальность перечня</b> (напоминание от { $date }): все подразделения подтвердили.
+remind-summary-reached-all = <b>Актуальность перечня</b> (напоминание от { $date }): все, кому напоминание доставлено, подтвердили.
+remind-summary-undelivered = Напоминание { $count ->
+    [one] не получил { $count } руководитель
+    [few] не получили { $count } руководителя
+   *[many] не получили { $count } руководителей
+}:
+remind-summary-unreachable-item = • «{ $division }» — { $head }: недоступен (заблокировал бота или чат не найден)
+remind-summary-undelivered-item = • «{ $division }» — { $head }: не удалось доставить (сбой связи с Telegram)
 
 ## /stats
 

@@ -79,6 +79,17 @@ pub async fn prepare_with(
         .get_me()
         .await
         .map_err(|e| format!("the Bot API did not accept the bot (getMe): {e}"))?;
+    // Authority does not outlive its holder: the open invitations of someone taken out of
+    // TOUCHPOINTS_ADMINS since the last start are revoked now.
+    let revoked =
+        crate::db::invites::revoke_of_former_admins(&pool, &settings.admins, chrono::Utc::now())
+            .await
+            .map_err(|e| format!("revoking the invitations of former authorized persons: {e}"))?;
+    if revoked > 0 {
+        log::warn!(
+            "revoked {revoked} open invitations made by people who are no longer authorized persons"
+        );
+    }
     let app = Arc::new(App {
         pool,
         i18n: I18n::load()?,

@@ -1,5 +1,7 @@
 //! One-time invitation codes: an authorized person invites someone into a role, and whoever
-//! opens the link takes it. Codes are random (160 bits), single use and expire.
+//! opens the link takes it. Codes are random (160 bits), single use and expire. Only a
+//! code's SHA-256 is stored ([`hash`]): the database does not hold a usable code, and the
+//! revoke button's handle comes from the hash, not from the code.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
@@ -26,6 +28,36 @@ pub fn looks_like_code(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// The stored form of a code: its SHA-256, 64 lowercase hex digits.
+pub fn hash(code: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(code.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Replaces the codes stored in clear (made before codes were hashed: 40 hex digits) by
+/// their hash. Runs at every start (`db::connect`); returns how many it replaced.
+pub async fn hash_clear_codes(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let clear: Vec<String> =
+        sqlx::query_scalar("SELECT code_hash FROM invites WHERE length(code_hash) = ?")
+            .bind(CODE_BYTES as i64 * 2)
+            .fetch_all(&mut *tx)
+            .await?;
+    for code in &clear {
+        sqlx::query("UPDATE invites SET code_hash = ? WHERE code_hash = ?")
+            .bind(hash(code))
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(clear.len() as u64)
+}
+
+/// A new invitation. `code` is the clear code for the link, shown once and never stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invite {
     pub code: String,
@@ -48,10 +80,10 @@ pub async fn create(
     let expires_at = now + ttl;
     let mut tx = begin_write(pool).await?;
     sqlx::query(
-        "INSERT INTO invites (code, division_id, role, created_by, created_at, expires_at)
+        "INSERT INTO invites (code_hash, division_id, role, created_by, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?)",
     )
-    .bind(&code)
+    .bind(hash(&code))
     .bind(division_id)
     .bind(role.code())
     .bind(created_by)
@@ -123,13 +155,14 @@ pub async fn redeem(
     if !looks_like_code(code) {
         return Ok(Err(Refused::Unknown));
     }
+    let code = hash(code);
     let mut tx = begin_write(pool).await?;
     let row: Option<InviteRow> = sqlx::query_as(
         "SELECT i.division_id, i.role, i.created_by, i.expires_at, i.used_at, i.revoked_at,
                 d.name AS division_name
-         FROM invites i LEFT JOIN divisions d ON d.id = i.division_id WHERE i.code = ?",
+         FROM invites i LEFT JOIN divisions d ON d.id = i.division_id WHERE i.code_hash = ?",
     )
-    .bind(code)
+    .bind(&code)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(InviteRow {
@@ -174,12 +207,14 @@ pub async fn redeem(
     if rank(current) > rank(role) || (current == role && role != Role::Head) {
         return Ok(Err(Refused::AlreadyMember));
     }
-    sqlx::query("UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_at IS NULL")
-        .bind(telegram_id)
-        .bind(ts(now))
-        .bind(code)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+    )
+    .bind(telegram_id)
+    .bind(ts(now))
+    .bind(&code)
+    .execute(&mut *tx)
+    .await?;
     people::assign(
         &mut tx,
         telegram_id,
@@ -210,7 +245,8 @@ pub async fn redeem(
 /// An invitation not yet used, revoked or expired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenInvite {
-    pub code: String,
+    /// What the revoke button carries ([`handle`]).
+    pub handle: u64,
     pub role: Role,
     pub division_name: Option<String>,
     pub created_by: i64,
@@ -218,18 +254,24 @@ pub struct OpenInvite {
     pub expires_at: DateTime<Utc>,
 }
 
-/// The short handle of an invitation in buttons: its code's first 64 bits. Codes are
-/// random, so two open invitations never share it in practice; revoking checks it names
-/// exactly one.
-pub fn handle(code: &str) -> u64 {
-    code.get(..16)
+/// The short handle of an invitation in buttons: the first 64 bits of its code's hash
+/// (as stored), so that a button never carries a part of a code. Codes are random, so two
+/// open invitations never share it in practice; revoking checks it names exactly one.
+pub fn handle(code_hash: &str) -> u64 {
+    code_hash
+        .get(..16)
         .and_then(|h| u64::from_str_radix(h, 16).ok())
         .unwrap_or(0)
 }
 
+/// The handle of the invitation with this clear code.
+pub fn handle_of_code(code: &str) -> u64 {
+    handle(&hash(code))
+}
+
 #[derive(sqlx::FromRow)]
 struct OpenRow {
-    code: String,
+    code_hash: String,
     role: String,
     division_name: Option<String>,
     created_by: i64,
@@ -240,13 +282,13 @@ struct OpenRow {
 /// The open invitations, soonest to expire first.
 pub async fn open(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<OpenInvite>, sqlx::Error> {
     let rows: Vec<OpenRow> = sqlx::query_as(
-        "SELECT i.code, i.role, d.name AS division_name, i.created_by,
+        "SELECT i.code_hash, i.role, d.name AS division_name, i.created_by,
                 p.name AS created_by_name, i.expires_at
          FROM invites i
          LEFT JOIN divisions d ON d.id = i.division_id
          LEFT JOIN people p ON p.telegram_id = i.created_by
          WHERE i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?
-         ORDER BY i.expires_at, i.code",
+         ORDER BY i.expires_at, i.code_hash",
     )
     .bind(ts(now))
     .fetch_all(pool)
@@ -254,7 +296,7 @@ pub async fn open(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<OpenInvit
     Ok(rows
         .into_iter()
         .map(|r| OpenInvite {
-            code: r.code,
+            handle: handle(&r.code_hash),
             role: Role::from_code(&r.role).unwrap_or(Role::Viewer),
             division_name: r.division_name,
             created_by: r.created_by,
@@ -275,9 +317,9 @@ pub async fn revoke(
     let prefix = format!("{handle_:016x}");
     let mut tx = begin_write(pool).await?;
     let found: Vec<(String, String, Option<String>, i64, String)> = sqlx::query_as(
-        "SELECT i.code, i.role, d.name, i.created_by, i.expires_at
+        "SELECT i.code_hash, i.role, d.name, i.created_by, i.expires_at
          FROM invites i LEFT JOIN divisions d ON d.id = i.division_id
-         WHERE substr(i.code, 1, 16) = ? AND i.used_at IS NULL AND i.revoked_at IS NULL
+         WHERE substr(i.code_hash, 1, 16) = ? AND i.used_at IS NULL AND i.revoked_at IS NULL
            AND i.expires_at > ?",
     )
     .bind(&prefix)
@@ -290,7 +332,7 @@ pub async fn revoke(
     else {
         return Ok(None);
     };
-    sqlx::query("UPDATE invites SET revoked_at = ? WHERE code = ?")
+    sqlx::query("UPDATE invites SET revoked_at = ? WHERE code_hash = ?")
         .bind(ts(now))
         .bind(&code)
         .execute(&mut *tx)
@@ -306,13 +348,64 @@ pub async fn revoke(
     .await?;
     tx.commit().await?;
     Ok(Some(OpenInvite {
-        code,
+        handle: handle(&code),
         role: Role::from_code(&role).unwrap_or(Role::Viewer),
         division_name,
         created_by,
         created_by_name: None,
         expires_at: parse_ts(&expires_at),
     }))
+}
+
+/// At start: revokes the open invitations whose creator is no longer an authorized
+/// person — neither in the settings' list (`admins`) nor one in the database (taken out of
+/// `TOUCHPOINTS_ADMINS` between two starts) — with an audit record per creator. Returns
+/// how many it revoked.
+pub async fn revoke_of_former_admins(
+    pool: &SqlitePool,
+    admins: &[i64],
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let admins = serde_json::to_string(admins).unwrap_or_else(|_| "[]".into());
+    let mut tx = begin_write(pool).await?;
+    let revoked: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT created_by, count(*) FROM invites
+         WHERE used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
+           AND created_by NOT IN (SELECT value FROM json_each(?2))
+           AND created_by NOT IN (SELECT telegram_id FROM people WHERE role = 'admin')
+         GROUP BY created_by ORDER BY created_by",
+    )
+    .bind(ts(now))
+    .bind(&admins)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut total = 0;
+    for (creator, count) in revoked {
+        sqlx::query(
+            "UPDATE invites SET revoked_at = ?
+             WHERE created_by = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+        )
+        .bind(ts(now))
+        .bind(creator)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            None,
+            "invite.revoke",
+            "person",
+            Some(creator),
+            serde_json::json!({
+                "reason": "creator is no longer an authorized person (checked at start)",
+                "count": count
+            }),
+        )
+        .await?;
+        total += count as u64;
+    }
+    tx.commit().await?;
+    Ok(total)
 }
 
 #[cfg(test)]
@@ -336,6 +429,42 @@ mod tests {
         assert!(a.len() * 4 >= 128);
         assert!(!looks_like_code("abc"));
         assert!(!looks_like_code(&a.to_uppercase()));
+    }
+
+    /// The database holds no usable code, and a revoke button carries nothing of one.
+    #[tokio::test]
+    async fn codes_are_stored_as_their_hash_and_the_handle_comes_from_the_hash() {
+        let (pool, _dir) = db().await;
+        let now = Utc::now();
+        let inv = create(&pool, None, Role::Viewer, 1, now, Duration::days(7))
+            .await
+            .unwrap();
+        let dump: Vec<String> = sqlx::query_scalar(
+            "SELECT coalesce(code_hash, '') || '|' || role || '|' || created_at FROM invites",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(dump.len(), 1);
+        assert!(!dump[0].contains(&inv.code), "{dump:?}");
+        assert!(dump[0].starts_with(&hash(&inv.code)), "{dump:?}");
+        assert_eq!(hash(&inv.code).len(), 64);
+        let h = format!("{:016x}", open(&pool, now).await.unwrap()[0].handle);
+        assert!(
+            !inv.code.contains(&h),
+            "the handle {h} is a part of the code"
+        );
+        assert_eq!(h, hash(&inv.code)[..16]);
+        // The hash is what SHA-256 gives (a known vector).
+        assert_eq!(
+            hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        // The code still works.
+        assert!(redeem(&pool, &inv.code, 50, "Анна", Lang::Ru, now)
+            .await
+            .unwrap()
+            .is_ok());
     }
 
     #[tokio::test]
@@ -527,18 +656,24 @@ mod tests {
         .unwrap();
         let open_now = open(&pool, now).await.unwrap();
         assert_eq!(
-            open_now.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
-            vec![viewer.code.as_str(), head.code.as_str()]
+            open_now.iter().map(|i| i.handle).collect::<Vec<_>>(),
+            vec![handle_of_code(&viewer.code), handle_of_code(&head.code)]
         );
         assert_eq!(open_now[1].division_name.as_deref(), Some("Отдел"));
-        let r = revoke(&pool, handle(&head.code), 1, now).await.unwrap();
+        let r = revoke(&pool, handle_of_code(&head.code), 1, now)
+            .await
+            .unwrap();
         assert_eq!(r.map(|i| i.role), Some(Role::Head));
         assert_eq!(
-            revoke(&pool, handle(&head.code), 1, now).await.unwrap(),
+            revoke(&pool, handle_of_code(&head.code), 1, now)
+                .await
+                .unwrap(),
             None
         );
         assert_eq!(
-            revoke(&pool, handle(&used.code), 1, now).await.unwrap(),
+            revoke(&pool, handle_of_code(&used.code), 1, now)
+                .await
+                .unwrap(),
             None
         );
         assert_eq!(revoke(&pool, 0, 1, now).await.unwrap(), None);

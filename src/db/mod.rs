@@ -31,13 +31,16 @@ pub type Tx<'a> = Transaction<'a, Sqlite>;
 
 /// Opens (creating when missing) the database file and applies the migrations.
 /// WAL lets the file be read while it is written; foreign keys are enforced; a writer waits
-/// up to the busy timeout for the lock instead of failing at once.
+/// up to the busy timeout for the lock instead of failing at once. `synchronous = FULL`:
+/// every commit is on disk before it returns (with NORMAL in WAL mode, a decision both
+/// people were already told about could vanish on a power loss); the cost, one fsync of the
+/// WAL per commit, is measured in BENCHMARKS.md.
 pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
@@ -48,6 +51,11 @@ pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .connect_with(options)
         .await?;
     MIGRATOR.run(&pool).await?;
+    // Invitation codes made before they were hashed (migration 0004): SQLite cannot hash.
+    let hashed = invites::hash_clear_codes(&pool).await?;
+    if hashed > 0 {
+        log::info!("{hashed} invitation codes stored in clear are now stored hashed");
+    }
     Ok(pool)
 }
 
@@ -124,6 +132,19 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(fk, 1);
+        // Every connection of the pool commits durably: 2 is FULL.
+        let mut conns = vec![];
+        for _ in 0..3 {
+            conns.push(pool.acquire().await.unwrap());
+        }
+        for c in &mut conns {
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut **c)
+                .await
+                .unwrap();
+            assert_eq!(sync, 2, "synchronous = FULL");
+        }
+        drop(conns);
         pool.close().await;
         // A second start on the same file finds the migrations applied and changes nothing.
         let pool = connect(&path).await.unwrap();
@@ -221,5 +242,75 @@ mod tests {
             v[1].origin,
             Some(crate::domain::record::Origin::Import(_))
         ));
+    }
+
+    /// A database made before the hardening (issue 12): invitation codes in clear are
+    /// hashed at start (they still work, and the file no longer holds them), and the
+    /// reminders recorded as sent stay delivered.
+    #[tokio::test]
+    async fn the_hardening_migration_hashes_clear_codes_and_keeps_sent_reminders_delivered() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .unwrap()
+            .filename(&path)
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(MIGRATOR.iter().take(3).cloned().collect()),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        before.run(&pool).await.unwrap();
+        let open = invites::new_code();
+        let used = invites::new_code();
+        let t = "2026-12-01T07:00:00Z";
+        sqlx::raw_sql(&format!(
+            "INSERT INTO divisions (id, name, name_key, created_at) VALUES (1, 'Отдел', 'отдел', '{t}');
+             INSERT INTO invites (code, division_id, role, created_by, created_at, expires_at)
+                 VALUES ('{open}', NULL, 'viewer', 1, '{t}', '2999-01-01T00:00:00Z');
+             INSERT INTO invites (code, division_id, role, created_by, created_at, expires_at, used_by, used_at)
+                 VALUES ('{used}', NULL, 'viewer', 1, '{t}', '2999-01-01T00:00:00Z', 5, '{t}');
+             INSERT INTO reminder_rounds (id, due_at, done_at, summary_due_at) VALUES (1, '{t}', '{t}', '{t}');
+             INSERT INTO reminders (round_id, person_id, division_id, sent_at) VALUES (1, 10, 1, '{t}');
+             INSERT INTO people (telegram_id, name, role, division_id, language, created_at, updated_at)
+                 VALUES (10, 'Ира', 'head', 1, 'ru', '{t}', '{t}');"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let pool = connect(&path).await.unwrap();
+        let stored: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM invites")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 2);
+        for code in [&open, &used] {
+            assert!(stored.contains(&invites::hash(code)), "{stored:?}");
+            assert!(!stored.iter().any(|s| s.contains(code.as_str())));
+        }
+        let now = Utc::now();
+        let listed = invites::open(&pool, now).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].handle, invites::handle_of_code(&open));
+        let r = invites::redeem(&pool, &open, 77, "Гость", crate::domain::Lang::Ru, now)
+            .await
+            .unwrap();
+        assert!(r.is_ok(), "{r:?}");
+        // A second start changes nothing.
+        pool.close().await;
+        let pool = connect(&path).await.unwrap();
+        assert_eq!(invites::hash_clear_codes(&pool).await.unwrap(), 0);
+        let u = reminders::unconfirmed(&pool, 1).await.unwrap();
+        assert_eq!(u.len(), 1, "a reminder sent before stays delivered");
+        assert!(reminders::undelivered(&pool, 1).await.unwrap().is_empty());
     }
 }

@@ -85,6 +85,8 @@ pub enum Fault {
     BadRequest(&'static str),
     /// 401 Unauthorized, as Telegram answers a revoked or mistyped token.
     Unauthorized,
+    /// 403 Forbidden with this description, e.g. "Forbidden: bot was blocked by the user".
+    Forbidden(&'static str),
 }
 
 #[derive(Default)]
@@ -441,6 +443,10 @@ fn fault_response(fault: Fault) -> axum::response::Response {
         Fault::Unauthorized => (
             401,
             json!({ "ok": false, "error_code": 401, "description": "Unauthorized" }),
+        ),
+        Fault::Forbidden(d) => (
+            403,
+            json!({ "ok": false, "error_code": 403, "description": d }),
         ),
         Fault::Delay(_) => unreachable!("a delay is not an answer"),
     };

@@ -209,7 +209,8 @@ impl Bot {
         self.launch().await;
     }
 
-    /// A restart with another list of authorized persons in the settings.
+    /// A restart with another list of authorized persons in the settings
+    /// (`TOUCHPOINTS_ADMINS` edited between two starts).
     pub async fn restart_with_admins(&mut self, admins: &[i64]) {
         self.settings.admins = admins.to_vec();
         self.restart().await;
@@ -259,9 +260,13 @@ impl Bot {
         touchpoints::bot::TgBot,
         std::sync::Arc<touchpoints::bot::App>,
     ) {
-        touchpoints::bot::prepare(&self.settings, self.pool.clone())
-            .await
-            .expect("bot starts")
+        touchpoints::bot::prepare_with(
+            &self.settings,
+            self.pool.clone(),
+            self.launch.policy.clone(),
+        )
+        .await
+        .expect("bot starts")
     }
 
     /// The person sends a file (a document) with this name and content.

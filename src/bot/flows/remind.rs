@@ -2,12 +2,15 @@
 //! hours) each division head gets the division's rows with `Всё актуально` (recorded with
 //! the date) and `Сообщить изменения`; after a grace period the authorized persons hear who
 //! has not confirmed. Due times live in the database (`db::reminders`): a restart neither
-//! loses nor repeats a reminder. [`tick`] takes the time as a parameter, so tests need not
+//! loses nor repeats a reminder. A send that fails is not taken as sent: a transient
+//! failure is tried again in the next minutes while the round is open (until its summary
+//! is due), a head who blocked the bot or has no chat is recorded as unreachable, and the
+//! summary names both apart from those who got the reminder and did not confirm. [`tick`] takes the time as a parameter, so tests need not
 //! wait; [`run`] calls it every minute.
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -16,10 +19,12 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode, Rep
 use crate::bot::access::{heads_only, reporters_only};
 use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::CallbackData;
+use crate::bot::net::{self, Delivery};
 use crate::bot::press::Press;
 use crate::bot::route::pressed;
 use crate::bot::ui::{self, esc};
 use crate::db;
+use crate::db::reminders::Failure;
 use crate::domain::schedule::Every;
 use crate::domain::Role;
 use crate::tr;
@@ -51,15 +56,26 @@ fn day(app: &App, t: DateTime<Utc>) -> String {
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Ticked {
-    /// Reminders sent to heads.
+    /// Reminders delivered to heads (first sends and retries).
     pub reminded: usize,
+    /// Reminders whose send failed (after the Bot API retries): tried again in a few
+    /// minutes, or recorded as unreachable or refused.
+    pub failed: usize,
     /// Summaries sent to authorized persons.
     pub summaries: usize,
 }
 
-/// One pass at time `now`: schedules the first round when there is none, sends a due round
-/// (outside the quiet hours) and due summaries. Safe to call at any time and from a second
-/// process: every send is claimed in the database first.
+/// The pause before another try of a reminder whose send has failed `n` times for a
+/// transient reason: 1, 2, 4, … minutes, at most 32.
+pub fn retry_pause(n: u32) -> Duration {
+    Duration::minutes(1i64 << n.saturating_sub(1).min(5))
+}
+
+/// One pass at time `now`: schedules the first round when there is none; while a round is
+/// due and its summary is not (outside the quiet hours), reminds the heads not yet reminded
+/// and tries again the sends that failed for a transient reason; once its summary is due,
+/// closes it (scheduling the next) and sends the summary. Safe to call at any time and from
+/// a second process: every send is claimed in the database first.
 pub async fn tick(bot: &TgBot, app: &App, now: DateTime<Utc>) -> Result<Ticked, HandlerError> {
     let mut done = Ticked::default();
     let s = app.schedule;
@@ -77,36 +93,72 @@ pub async fn tick(bot: &TgBot, app: &App, now: DateTime<Utc>) -> Result<Ticked, 
         return Ok(done);
     }
     if round.due_at <= now {
-        let heads = db::people::members(&app.pool).await?;
-        for head in heads.iter().filter(|p| p.role == Role::Head) {
+        let heads: Vec<_> = db::people::members(&app.pool)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == Role::Head)
+            .collect();
+        // Heads not yet reminded in this round (one appointed while it is open included);
+        // the claim decides between two processes.
+        let claimed = db::reminders::claimed(&app.pool, round.id).await?;
+        for head in heads.iter().filter(|h| !claimed.contains(&h.telegram_id)) {
             let Some(division) = head.division_id else {
                 continue;
             };
             if !db::reminders::claim(&app.pool, round.id, head.telegram_id, division, now).await? {
                 continue;
             }
-            let (text, kb) = reminder(app, head.lang, division, round.id).await?;
-            match ui::send_kb(bot, ChatId(head.telegram_id), text, kb).await {
-                Ok(_) => done.reminded += 1,
-                Err(e) => log::warn!("reminder to head {}: {e}", head.telegram_id),
-            }
+            remind(
+                bot,
+                app,
+                &round,
+                head.telegram_id,
+                head.lang,
+                division,
+                now,
+                &mut done,
+            )
+            .await?;
         }
-        let next = s.next_after(round.due_at.max(now));
-        db::reminders::close(&app.pool, round.id, now, next, s.grace()).await?;
-        log::info!(
-            "reminder round {} sent to {} heads",
-            round.id,
-            done.reminded
-        );
+        for (person, division) in db::reminders::due_retries(&app.pool, round.id, now).await? {
+            // Someone who no longer heads that division is not reminded of it.
+            let Some(head) = heads
+                .iter()
+                .find(|h| h.telegram_id == person && h.division_id == Some(division))
+            else {
+                db::reminders::forget(&app.pool, round.id, person).await?;
+                continue;
+            };
+            if !db::reminders::claim_retry(&app.pool, round.id, person, now).await? {
+                continue;
+            }
+            remind(
+                bot, app, &round, person, head.lang, division, now, &mut done,
+            )
+            .await?;
+        }
+        if done.reminded + done.failed > 0 {
+            log::info!(
+                "reminder round {}: {} delivered, {} failed",
+                round.id,
+                done.reminded,
+                done.failed
+            );
+        }
+        if round.summary_due_at <= now {
+            let next = s.next_after(round.due_at.max(now));
+            db::reminders::close(&app.pool, round.id, now, next, s.grace()).await?;
+        }
     }
     for r in db::reminders::due_summaries(&app.pool, now).await? {
         if !db::reminders::claim_summary(&app.pool, r.id, now).await? {
             continue;
         }
         let missing = db::reminders::unconfirmed(&app.pool, r.id).await?;
+        let lost = db::reminders::undelivered(&app.pool, r.id).await?;
         for admin in app.admin_ids().await? {
             let lang = app.lang_of(admin).await;
-            let text = summary(app, lang, r.due_at, &missing);
+            let text = summary(app, lang, r.due_at, &missing, &lost);
             match ui::send(bot, ChatId(admin), text).await {
                 Ok(_) => done.summaries += 1,
                 Err(e) => log::warn!("reminder summary to {admin}: {e}"),
@@ -114,6 +166,56 @@ pub async fn tick(bot: &TgBot, app: &App, now: DateTime<Utc>) -> Result<Ticked, 
         }
     }
     Ok(done)
+}
+
+/// Sends one claimed reminder and records what came of it: delivered; or, after the Bot
+/// API's own retries, another try in a few minutes (a transient failure), the head
+/// unreachable (403, «chat not found»), or refused.
+#[allow(clippy::too_many_arguments)]
+async fn remind(
+    bot: &TgBot,
+    app: &App,
+    round: &db::reminders::Round,
+    person: i64,
+    lang: crate::domain::Lang,
+    division: i64,
+    now: DateTime<Utc>,
+    done: &mut Ticked,
+) -> Result<(), HandlerError> {
+    let sent = match reminder(app, lang, division, round.id).await {
+        Ok((text, kb)) => ui::send_kb(bot, ChatId(person), text, kb).await,
+        Err(e) => {
+            // Not sent: the claim must not stay taken for good.
+            let failures = db::reminders::failures(&app.pool, round.id, person).await? + 1;
+            let again = Failure::RetryAt(now + retry_pause(failures));
+            db::reminders::failed(&app.pool, round.id, person, again, &e.to_string()).await?;
+            return Err(e);
+        }
+    };
+    let e = match sent {
+        Ok(_) => {
+            db::reminders::delivered(&app.pool, round.id, person, now).await?;
+            done.reminded += 1;
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    done.failed += 1;
+    let failure = match net::delivery(&e) {
+        Delivery::Unreachable => Failure::Unreachable,
+        Delivery::Refused => Failure::Refused,
+        Delivery::Transient => {
+            let failures = db::reminders::failures(&app.pool, round.id, person).await? + 1;
+            Failure::RetryAt(now + retry_pause(failures))
+        }
+    };
+    match failure {
+        Failure::RetryAt(t) => log::warn!("reminder to head {person}: {e}; trying again at {t}"),
+        Failure::Unreachable => log::warn!("reminder to head {person}: unreachable: {e}"),
+        Failure::Refused => log::error!("reminder to head {person}: refused: {e}"),
+    }
+    db::reminders::failed(&app.pool, round.id, person, failure, &e.to_string()).await?;
+    Ok(())
 }
 
 /// Calls [`tick`] every minute, for as long as the bot runs.
@@ -211,18 +313,29 @@ fn summary(
     lang: crate::domain::Lang,
     due: DateTime<Utc>,
     missing: &[db::reminders::Unconfirmed],
+    lost: &[db::reminders::Undelivered],
 ) -> String {
     let i = &app.i18n;
-    if missing.is_empty() {
-        return tr!(i, lang, "remind-summary-all", date = day(app, due));
+    let date = day(app, due);
+    let mut lines = vec![];
+    if missing.is_empty() && lost.is_empty() {
+        lines.push(tr!(i, lang, "remind-summary-all", date = date.clone()));
+    } else if missing.is_empty() {
+        lines.push(tr!(
+            i,
+            lang,
+            "remind-summary-reached-all",
+            date = date.clone()
+        ));
+    } else {
+        lines.push(tr!(
+            i,
+            lang,
+            "remind-summary",
+            date = date.clone(),
+            count = missing.len()
+        ));
     }
-    let mut lines = vec![tr!(
-        i,
-        lang,
-        "remind-summary",
-        date = day(app, due),
-        count = missing.len()
-    )];
     for u in missing {
         let heads: Vec<String> = u.heads.iter().map(|h| esc(h)).collect();
         lines.push(tr!(
@@ -232,6 +345,34 @@ fn summary(
             division = esc(&u.division),
             heads = heads.join(", ")
         ));
+    }
+    if !lost.is_empty() {
+        lines.push(tr!(
+            i,
+            lang,
+            "remind-summary-undelivered",
+            count = lost.len()
+        ));
+    }
+    for u in lost {
+        let (division, head) = (esc(&u.division), esc(&u.head));
+        lines.push(if u.unreachable {
+            tr!(
+                i,
+                lang,
+                "remind-summary-unreachable-item",
+                division = division,
+                head = head
+            )
+        } else {
+            tr!(
+                i,
+                lang,
+                "remind-summary-undelivered-item",
+                division = division,
+                head = head
+            )
+        });
     }
     ui::fit(lines.join("\n"))
 }

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::response::IntoResponse;
 use futures::future::BoxFuture;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use teloxide::{ApiError, RequestError};
 
 use super::Retry;
@@ -107,8 +110,9 @@ impl teloxide::error_handlers::ErrorHandler<RequestError> for ListenerErrors {
 
 /// Webhook mode: listens on `hook.listen`, asks Telegram to post updates to `hook.url`
 /// with the secret (given, or a random one for this start) that every post must carry —
-/// teloxide's router answers 401 to a post without it — and serves until the dispatcher
-/// is shut down, when it removes the webhook (`deleteWebhook`).
+/// [`guard_secret`] answers 401 to a post without it, before teloxide's router sees it —
+/// and serves until the dispatcher is shut down, when it removes the webhook
+/// (`deleteWebhook`).
 pub async fn webhook(
     dispatcher: &mut BotDispatcher,
     bot: Retry,
@@ -127,9 +131,13 @@ pub async fn webhook(
     if let Some(secret) = &hook.secret {
         options = options.secret_token(secret.clone());
     }
+    // The secret Telegram is given (generated for this start when none is set), checked by
+    // our own layer in front of teloxide's router.
+    let secret = options.get_or_gen_secret_token().to_owned();
     let (listener, stopped, router) = webhooks::axum_to_router(bot, options)
         .await
         .map_err(|e| format!("the Bot API did not take the webhook (setWebhook): {e}"))?;
+    let router = guard_secret(router, &secret);
     log::info!(
         "webhook: listening on {} for posts to {}{}",
         hook.listen,
@@ -151,5 +159,82 @@ pub async fn webhook(
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("the webhook server failed: {e}")),
         Err(e) => Err(format!("the webhook server failed: {e}")),
+    }
+}
+
+/// The header Telegram sends the webhook's secret in.
+const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
+
+/// Puts our own check of the secret header in front of a webhook router: a request whose
+/// header is missing or is not the secret is answered 401 and goes no further. The check
+/// takes the same time whatever the header holds — the SHA-256 digests of the header and
+/// of the secret are compared in constant time (`subtle`) — so its timing tells nothing of
+/// the secret (teloxide's own check compares the bytes with `!=`, which stops at the first
+/// difference; it stays behind ours, never the one relied on).
+pub fn guard_secret(router: axum::Router, secret: &str) -> axum::Router {
+    let expected: Arc<[u8; 32]> = Arc::new(Sha256::digest(secret.as_bytes()).into());
+    router.layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let expected = expected.clone();
+            async move {
+                let given = req.headers().get(SECRET_HEADER).map(|v| v.as_bytes());
+                if secret_matches(&expected, given) {
+                    next.run(req).await
+                } else {
+                    log::warn!("webhook: a post without the right secret was refused");
+                    axum::http::StatusCode::UNAUTHORIZED.into_response()
+                }
+            }
+        },
+    ))
+}
+
+/// Whether a header holds the secret whose SHA-256 is `expected`, in constant time.
+fn secret_matches(expected: &[u8; 32], given: Option<&[u8]>) -> bool {
+    let Some(given) = given else {
+        return false;
+    };
+    let given: [u8; 32] = Sha256::digest(given).into();
+    given.ct_eq(expected).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_matches_only_itself() {
+        let expected: [u8; 32] = Sha256::digest(b"s3cr3t").into();
+        assert!(secret_matches(&expected, Some(b"s3cr3t")));
+        for wrong in [&b""[..], b"s3cr3", b"s3cr3t ", b"S3cr3t", b"x"] {
+            assert!(!secret_matches(&expected, Some(wrong)), "{wrong:?}");
+        }
+        assert!(!secret_matches(&expected, None));
+    }
+
+    /// Our layer refuses by itself: the router behind it takes every post.
+    #[tokio::test]
+    async fn the_guard_refuses_a_missing_or_wrong_secret_and_lets_the_right_one_through() {
+        let open = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(|| async { axum::http::StatusCode::OK }),
+        );
+        let app = guard_secret(open, "right-secret");
+        let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = tcp.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(tcp, app).await });
+        let http = teloxide::net::default_reqwest_settings().build().unwrap();
+        let url = format!("http://{addr}/hook");
+        let status = |secret: Option<&'static str>| {
+            let mut req = http.post(&url).body("{}");
+            if let Some(s) = secret {
+                req = req.header("X-Telegram-Bot-Api-Secret-Token", s);
+            }
+            async move { req.send().await.unwrap().status().as_u16() }
+        };
+        assert_eq!(status(None).await, 401);
+        assert_eq!(status(Some("wrong-secret")).await, 401);
+        assert_eq!(status(Some("right-secre")).await, 401);
+        assert_eq!(status(Some("right-secret")).await, 200);
     }
 }

@@ -5,4 +5,4 @@ pub mod listen;
 pub mod retry;
 
 pub use listen::{poll, webhook};
-pub use retry::{fault, is_harmless_edit_error, Fault, Pacer, Policy, Retry};
+pub use retry::{delivery, fault, is_harmless_edit_error, Delivery, Fault, Pacer, Policy, Retry};

@@ -164,6 +164,46 @@ pub fn fault(e: &RequestError) -> Fault {
     }
 }
 
+/// What a send that failed (after the retries) means for the person it was meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// The person cannot be reached: they blocked the bot or deleted their account, or
+    /// there is no such chat (403, «chat not found»). Trying again will not help.
+    Unreachable,
+    /// Telegram or the way to it failed, longer than the retries lasted (network, 5xx,
+    /// 429 beyond patience): worth another try in a few minutes.
+    Transient,
+    /// Telegram refused this request: the same request would be refused again.
+    Refused,
+}
+
+/// Sorts a failed send's error by what it means for the recipient.
+pub fn delivery(e: &RequestError) -> Delivery {
+    match e {
+        RequestError::Api(
+            ApiError::BotBlocked
+            | ApiError::ChatNotFound
+            | ApiError::UserNotFound
+            | ApiError::UserDeactivated
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::BotKickedFromChannel
+            | ApiError::CantInitiateConversation
+            | ApiError::CantTalkWithBots,
+        ) => Delivery::Unreachable,
+        // Any other 403 (teloxide keeps only the description of errors it does not know).
+        RequestError::Api(ApiError::Unknown(d))
+            if d.to_ascii_lowercase().starts_with("forbidden") =>
+        {
+            Delivery::Unreachable
+        }
+        e => match fault(e) {
+            Fault::Transient | Fault::RateLimited(_) => Delivery::Transient,
+            Fault::Final => Delivery::Refused,
+        },
+    }
+}
+
 /// Errors of an edit that mean there is nothing to do: the text is already so, or the
 /// message is gone or too old to edit. Logged at debug, not reported.
 pub fn is_harmless_edit_error(e: &RequestError) -> bool {
@@ -617,6 +657,31 @@ mod tests {
         assert_eq!(
             fault(&invalid_json(r#"{"ok":true,"result":{"new":1}}"#)),
             Fault::Final
+        );
+    }
+
+    #[test]
+    fn failed_sends_are_sorted_by_what_they_mean_for_the_recipient() {
+        let api = |e: ApiError| RequestError::Api(e);
+        for e in [
+            api(ApiError::BotBlocked),
+            api(ApiError::ChatNotFound),
+            api(ApiError::UserDeactivated),
+            api(ApiError::CantInitiateConversation),
+            api(ApiError::Unknown("Forbidden: something new".into())),
+        ] {
+            assert_eq!(delivery(&e), Delivery::Unreachable, "{e}");
+        }
+        for e in [
+            api(ApiError::Unknown("Internal Server Error".into())),
+            RequestError::RetryAfter(Seconds::from_seconds(300)),
+            invalid_json("<html>502 Bad Gateway</html>"),
+        ] {
+            assert_eq!(delivery(&e), Delivery::Transient, "{e}");
+        }
+        assert_eq!(
+            delivery(&api(ApiError::MessageIsTooLong)),
+            Delivery::Refused
         );
     }
 

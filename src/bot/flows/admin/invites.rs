@@ -96,7 +96,7 @@ async fn invites_view(
                     whom = whom,
                     expires = inv.expires_at.format("%d.%m").to_string()
                 ),
-                AdminCb::InviteRevoke(db::invites::handle(&inv.code)),
+                AdminCb::InviteRevoke(inv.handle),
             )]
         })
         .collect();
