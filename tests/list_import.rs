@@ -293,10 +293,20 @@ async fn the_round_trip_holds_through_the_command_line() {
             let v = db::versions::of_row(&second, r.id).await.unwrap();
             assert_eq!(v.len(), 1);
             assert_eq!(v[0].row, *r, "a version rebuilds the row alone");
-            assert_eq!(
-                v[0].origin,
-                Some(Origin::Import(format!("перечень.{}", format.extension())))
-            );
+            let name = format!("перечень.{}", format.extension());
+            assert_eq!(v[0].origin, Some(Origin::Import(name.clone())));
+            // Its audit record says what `touchpoints::insert` would.
+            let d: String = sqlx::query_scalar(
+                "SELECT details FROM audit_log WHERE action = 'touchpoint.add' AND entity_id = ?",
+            )
+            .bind(r.id)
+            .fetch_one(&second)
+            .await
+            .unwrap();
+            let d: serde_json::Value = serde_json::from_str(&d).unwrap();
+            assert_eq!(d["origin"], serde_json::json!({ "Import": name }));
+            let data: TouchpointData = serde_json::from_value(d["data"].clone()).unwrap();
+            assert_eq!(data, r.data);
         }
         assert_eq!(
             count(

@@ -324,6 +324,7 @@ async fn write_rows(
     let last: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM touchpoints")
         .fetch_one(&mut **tx)
         .await?;
+    let origin_json = serde_json::to_string(origin).map_err(encode)?;
     let mut ids = Vec::with_capacity(adds.len());
     for (n, chunk) in adds.chunks(CHUNK).enumerate() {
         let first = last + 1 + (n * CHUNK) as i64;
@@ -395,13 +396,12 @@ async fn write_rows(
                 .push_bind(origin.detail());
         });
         q.build().execute(&mut **tx).await?;
+        // What `touchpoints::insert` records, `{"origin": …, "data": …}`, from the version's
+        // JSON of the row.
         let details: Vec<String> = rows
             .iter()
-            .map(|(_, _, data, _)| {
-                serde_json::to_string(&serde_json::json!({ "origin": origin, "data": data }))
-                    .map_err(encode)
-            })
-            .collect::<Result<_, _>>()?;
+            .map(|(.., json)| format!(r#"{{"origin":{origin_json},"data":{json}}}"#))
+            .collect();
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, details) ",
         );

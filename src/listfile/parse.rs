@@ -2,7 +2,8 @@
 //! column by column, every bad row named by the row number a spreadsheet shows. Pure:
 //! bytes in, rows out. Matching the rows to the Registry is `plan`'s.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
 
 use super::{Column, FileError, FunctionRef, ListRow, Parsed, Problem, RowError, LIMITS};
 use crate::domain::touchpoint::{MAX_DIVISION_NAME, MAX_FUNCTION_NAME};
@@ -89,29 +90,57 @@ pub(super) fn header(rows: &[Row]) -> Option<(usize, Vec<(Column, usize)>)> {
         })
 }
 
+/// A dictionary's entries by every way a file may write them (code, full wording, short
+/// label), as [`words`]: made once, since every row asks.
+struct Words<T: 'static> {
+    by: HashMap<String, T>,
+}
+
+impl<T: Copy> Words<T> {
+    fn new(all: &[T], names: impl Fn(T) -> [&'static str; 3]) -> Words<T> {
+        let mut by = HashMap::new();
+        for v in all {
+            for n in names(*v) {
+                by.entry(words(n)).or_insert(*v);
+            }
+        }
+        Words { by }
+    }
+
+    fn get(&self, s: &str) -> Option<T> {
+        self.by.get(&words(s)).copied()
+    }
+}
+
+static DIRECTIONS: LazyLock<Words<Direction>> =
+    LazyLock::new(|| Words::new(Direction::ALL, |d| [d.code(), d.full(), d.short()]));
+static KINDS: LazyLock<Words<Kind>> =
+    LazyLock::new(|| Words::new(Kind::ALL, |k| [k.code(), k.full(), k.short()]));
+static NEEDS: LazyLock<Words<Need>> =
+    LazyLock::new(|| Words::new(Need::ALL, |n| [n.code(), n.full(), n.short()]));
+/// The «other» need's wording, the little-used note and «нет», as [`words`].
+static OTHER_NEED: LazyLock<String> = LazyLock::new(|| words(Need::Other.full()));
+static LITTLE_USED: LazyLock<String> = LazyLock::new(|| words(form::LITTLE_USED));
+static NO_FEATURES: LazyLock<String> = LazyLock::new(|| words(form::NO_FEATURES));
+
 /// A direction by its code (`3.5.1`) or its wording.
 pub(super) fn direction_of(s: &str) -> Option<Direction> {
-    let w = words(s);
-    Direction::ALL
-        .iter()
-        .copied()
-        .find(|d| d.code() == w || words(d.full()) == w || words(d.short()) == w)
+    DIRECTIONS.get(s)
 }
 
 fn kind_of(s: &str) -> Option<Kind> {
-    let w = words(s);
-    Kind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.code() == w || words(k.full()) == w || words(k.short()) == w)
+    KINDS.get(s)
 }
 
 fn need_of(s: &str) -> Option<Need> {
-    let w = words(s);
-    Need::ALL
-        .iter()
-        .copied()
-        .find(|n| n.code() == w || words(n.full()) == w || words(n.short()) == w)
+    NEEDS.get(s)
+}
+
+/// Whether `s`, as [`words`], begins with `prefix` (already as [`words`]).
+fn starts_with_words(s: &str, prefix: &str) -> bool {
+    // Only as much of `s` as could hold the prefix is normalised.
+    let head: String = s.chars().take(prefix.chars().count() * 2 + 8).collect();
+    words(&head).starts_with(prefix)
 }
 
 fn clients_of(s: &str) -> Option<Clients> {
@@ -311,7 +340,6 @@ fn default_channel(kind: Kind, point: &str) -> Channel {
 fn needs(text: &str, problems: &mut Vec<Problem>) -> (BTreeSet<Need>, Option<String>) {
     let mut set = BTreeSet::new();
     let mut other: Option<String> = None;
-    let other_words = words(Need::Other.full());
     for line in form::lines(text) {
         if let Some(o) = other.as_mut() {
             if !line.trim().is_empty() {
@@ -323,7 +351,7 @@ fn needs(text: &str, problems: &mut Vec<Problem>) -> (BTreeSet<Need>, Option<Str
         // The parts of the line; the «other» need's text runs from its wording to the end.
         let mut rest = line.trim();
         while !rest.is_empty() {
-            if words(rest).starts_with(&other_words) {
+            if starts_with_words(rest, &OTHER_NEED) {
                 let text = rest.split_once(':').map(|(_, r)| r.trim()).unwrap_or("");
                 set.insert(Need::Other);
                 other = Some(text.to_string());
@@ -354,14 +382,12 @@ fn features(text: &str) -> (Option<String>, bool) {
     while lines.last().is_some_and(|l| l.trim().is_empty()) {
         lines.pop();
     }
-    let little = lines
-        .last()
-        .is_some_and(|l| words(l) == words(form::LITTLE_USED));
+    let little = lines.last().is_some_and(|l| words(l) == *LITTLE_USED);
     if little {
         lines.pop();
     }
     let text = lines.join("\n").trim().to_string();
-    if text.is_empty() || words(&text) == words(form::NO_FEATURES) {
+    if text.is_empty() || words(&text) == *NO_FEATURES {
         (None, little)
     } else {
         (Some(text), little)
