@@ -418,3 +418,147 @@ async fn write_rows(
     }
     Ok(ids)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::db::testing::db;
+    use crate::db::touchpoints::{self as tp, tests::setup};
+    use crate::domain::{Channel, Kind, Need};
+    use crate::listfile::{FunctionRef, Problem};
+
+    fn row(line: usize, point: &str) -> ListRow {
+        ListRow {
+            line,
+            direction: Direction::Appeals,
+            function: FunctionRef::Registry {
+                name: "Рассмотрение обращений граждан".into(),
+                code: Some("Ф-012".into()),
+            },
+            division: None,
+            kind: Kind::InPerson,
+            channel: Channel::Offline,
+            point: point.into(),
+            needs: BTreeSet::from([Need::Information]),
+            other_need: None,
+            features: None,
+            little_used: false,
+            clients: None,
+        }
+    }
+
+    async fn active(pool: &SqlitePool) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM touchpoints WHERE status = 'active'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn of_two_presses_exactly_one_applies() {
+        let (pool, _dir) = db().await;
+        setup(&pool).await;
+        let rows: Vec<ListRow> = (0..50).map(|n| row(n + 2, &format!("каб. {n}"))).collect();
+        let s = stage(&pool, Some(1), "f.csv", &rows, Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
+        let (a, b) = tokio::join!(
+            apply(&pool, s.upload_id, Some(1), Utc::now()),
+            apply(&pool, s.upload_id, Some(2), Utc::now())
+        );
+        let outcomes = [a.unwrap(), b.unwrap()];
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
+        assert!(outcomes
+            .iter()
+            .any(|o| *o == Err(Refused::Decided("applied".into()))));
+        assert_eq!(active(&pool).await, 50);
+        assert!(!discard(&pool, s.upload_id, Some(1), Utc::now())
+            .await
+            .unwrap());
+        assert_eq!(
+            set_clients(&pool, s.upload_id, Clients::Both)
+                .await
+                .unwrap(),
+            Err(Refused::Decided("applied".into()))
+        );
+    }
+
+    /// Between the preview and `Применить`: a point that entered the list is skipped, not
+    /// added twice; a function that left the Registry refuses the whole file.
+    #[tokio::test]
+    async fn apply_matches_the_rows_again() {
+        let (pool, _dir) = db().await;
+        let (division, function) = setup(&pool).await;
+        let rows = vec![row(2, "каб. 1"), row(3, "каб. 2")];
+        let s = stage(&pool, Some(1), "f.csv", &rows, Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((s.plan.adds.len(), s.plan.skipped.len()), (2, 0));
+        let s = set_clients(&pool, s.upload_id, Clients::Internal)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.clients, Clients::Internal);
+        let mut tx = begin_write(&pool).await.unwrap();
+        let data = crate::domain::TouchpointData {
+            direction: Direction::Appeals,
+            function_id: function,
+            kind: Kind::InPerson,
+            channel: Channel::Offline,
+            point: "КАБ.  1".into(),
+            needs: BTreeSet::from([Need::Consultation]),
+            other_need: None,
+            features: None,
+            clients: Clients::External,
+            little_used: false,
+        };
+        let who = tp::Provenance {
+            origin: Origin::Import("other".into()),
+            reported_by: None,
+            accepted_by: Some(1),
+        };
+        tp::insert(&mut tx, &data, division, who).await.unwrap();
+        tx.commit().await.unwrap();
+        let a = apply(&pool, s.upload_id, Some(1), Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((a.row_ids.len(), a.plan.skipped.len()), (1, 1));
+        assert_eq!(active(&pool).await, 2);
+        let added = tp::get(&pool, a.row_ids[0]).await.unwrap().unwrap();
+        assert_eq!(added.data.clients, Clients::Internal);
+
+        // The function leaves the Registry after a second file's preview.
+        let s = stage(&pool, Some(1), "g.csv", &[row(2, "каб. 3")], Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
+        sqlx::query("UPDATE functions SET removed_at = '2026-12-01T00:00:00Z'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let r = apply(&pool, s.upload_id, Some(1), Utc::now())
+            .await
+            .unwrap();
+        let Err(Refused::Changed(bad)) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(bad[0].line, 2);
+        assert!(matches!(bad[0].problem, Problem::UnknownFunction(_)));
+        assert_eq!(active(&pool).await, 2);
+        assert_eq!(
+            apply(&pool, s.upload_id, Some(1), Utc::now())
+                .await
+                .unwrap(),
+            Err(Refused::Decided("stale".into()))
+        );
+        assert_eq!(
+            apply(&pool, 999, Some(1), Utc::now()).await.unwrap(),
+            Err(Refused::NotFound)
+        );
+    }
+}
