@@ -5,7 +5,8 @@ CREATE TABLE list_uploads (
     -- Who sent it; NULL from the command line.
     admin_id    INTEGER,
     file_name   TEXT    NOT NULL,
-    -- JSON of the rows as read (listfile::ListRow), matched to the Registry again on apply.
+    -- JSON of the rows as read (listfile::ListRow), matched to the Registry again on apply;
+    -- emptied ('[]') once the upload is decided.
     rows        TEXT    NOT NULL,
     -- What rows whose file does not say their clients take.
     clients     TEXT    NOT NULL DEFAULT 'external'

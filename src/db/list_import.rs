@@ -252,6 +252,8 @@ pub async fn discard(
     Ok(n)
 }
 
+/// Decides a pending upload. Its rows are dropped: an applied file's rows are in the
+/// list's versions, a discarded or stale one's are not wanted (a file may hold 10 MB).
 async fn decide(
     tx: &mut Tx<'_>,
     upload_id: i64,
@@ -260,7 +262,7 @@ async fn decide(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let n = sqlx::query(
-        "UPDATE list_uploads SET status = ?, decided_at = ?, decided_by = ?
+        "UPDATE list_uploads SET status = ?, decided_at = ?, decided_by = ?, rows = '[]'
          WHERE id = ? AND status = 'pending'",
     )
     .bind(status)
@@ -475,6 +477,12 @@ mod tests {
             .iter()
             .any(|o| *o == Err(Refused::Decided("applied".into()))));
         assert_eq!(active(&pool).await, 50);
+        let kept: String = sqlx::query_scalar("SELECT rows FROM list_uploads WHERE id = ?")
+            .bind(s.upload_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(kept, "[]", "a decided upload keeps no rows");
         assert!(!discard(&pool, s.upload_id, Some(1), Utc::now())
             .await
             .unwrap());
