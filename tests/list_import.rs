@@ -619,6 +619,21 @@ async fn typed_functions_and_the_clients_column() {
         a.params
     );
 
+    // A list whose headings are not the form's is not told from a Registry file: the
+    // refusal names both.
+    let c = bot.send_document(
+        ANNA,
+        "мой список.csv",
+        "Функция;Точка;Цель\nx;y;z\n".as_bytes().to_vec(),
+    );
+    let t = bot.reply(c, ANNA).await;
+    assert!(
+        t.text()
+            .contains("Если это перечень точек взаимодействия, нужна строка заголовков формы"),
+        "{}",
+        t.text()
+    );
+
     // A head sending a list file: not taken (only authorized persons load files).
     let c = bot.send_document(HEAD, "перечень.csv", file.as_bytes().to_vec());
     let t = bot.reply(c, HEAD).await;
