@@ -383,6 +383,27 @@ pub enum Command {
         #[command(subcommand)]
         action: RegistryCommand,
     },
+    /// The list of touchpoints.
+    List {
+        #[command(subcommand)]
+        action: ListCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ListCommand {
+    /// Load the existing list from an XLSX or CSV in the Order's appendix form (as `/list`
+    /// and `export` write it, or only its headings and rows): shows what it adds per
+    /// direction and which rows are in the list already; with --yes loads it (all or
+    /// nothing). Bad rows are listed by line and nothing is loaded.
+    Import {
+        /// The XLSX or CSV (UTF-8, `;` or `,`) file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Load the rows (without it, only shows them).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -633,6 +654,7 @@ mod tests {
             &["check"],
             &["registry", "import", "registry.csv"],
             &["changes", "--from", "2026-11-01", "-o", "out.xlsx"],
+            &["list", "import", "list.xlsx"],
         ];
         let globals: Vec<&str> = GLOBALS.iter().flat_map(|(f, v)| [*f, *v]).collect();
         for sub in subcommands {
@@ -662,6 +684,14 @@ mod tests {
             Some(Command::Registry {
                 action: RegistryCommand::Import { file, yes },
             }) => assert_eq!((file, yes), (PathBuf::from("r.csv"), true)),
+            other => panic!("{other:?}"),
+        }
+        let cli = parse(&["list", "import", "l.xlsx", "--db", "x.db", "--yes"]).unwrap();
+        assert_eq!(cli.settings.db, PathBuf::from("x.db"));
+        match cli.command {
+            Some(Command::List {
+                action: ListCommand::Import { file, yes },
+            }) => assert_eq!((file, yes), (PathBuf::from("l.xlsx"), true)),
             other => panic!("{other:?}"),
         }
         // A bad value after the subcommand is named as before it.

@@ -31,12 +31,14 @@ const FILES: &[(Lang, &str, &str)] = &[
     locale!(Ru, "ru", "ops"),
     locale!(Ru, "ru", "sheet"),
     locale!(Ru, "ru", "changes"),
+    locale!(Ru, "ru", "listfile"),
     locale!(En, "en", "main"),
     locale!(En, "en", "dict"),
     locale!(En, "en", "admin"),
     locale!(En, "en", "ops"),
     locale!(En, "en", "sheet"),
     locale!(En, "en", "changes"),
+    locale!(En, "en", "listfile"),
 ];
 
 /// All texts in all languages.

@@ -15,6 +15,9 @@
 //!   out (with the row numbers a spreadsheet shows), or a typed refusal.
 //! - [`registry`]: the Registry of processes (3.1) read from CSV/XLSX, checked row by row
 //!   and compared with the database's; bytes in, a plan out (the CLI's import aside).
+//! - [`listfile`]: the existing list read from a file in the appendix form (CSV/XLSX),
+//!   told apart from a Registry file by its header, matched to the Registry; bytes in, a
+//!   plan out (the CLI's `list import` aside).
 //! - [`stats`]: the list in figures and as a PNG bar chart (`/stats`).
 //! - [`ops`]: `backup` (a consistent copy of the live database) and `check` (the settings
 //!   and the database, as found) for the command line.
@@ -25,6 +28,7 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod listfile;
 pub mod ops;
 pub mod registry;
 pub mod sheet;

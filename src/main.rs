@@ -1,10 +1,10 @@
 //! Thin: settings → database (connect + migrate) → the bot, or the list to a file
-//! (`export`). One exit point.
+//! (`export`), or a file loaded (`registry import`, `list import`). One exit point.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use touchpoints::config::{Cli, Command, RegistryCommand};
+use touchpoints::config::{Cli, Command, ListCommand, RegistryCommand};
 use touchpoints::{bot, db, export, ops};
 
 #[tokio::main]
@@ -118,6 +118,17 @@ async fn run(cli: Cli) -> Result<(), String> {
                     )
                 ),
             }
+            Ok(())
+        }
+        Command::List {
+            action: ListCommand::Import { file, yes },
+        } => {
+            let pool = db::connect(&settings.db)
+                .await
+                .map_err(|e| format!("database {}: {e}", settings.db.display()))?;
+            let i18n = touchpoints::i18n::I18n::load()?;
+            let text = touchpoints::listfile::import_file(&i18n, &pool, &file, yes).await?;
+            println!("{text}");
             Ok(())
         }
         Command::Export {

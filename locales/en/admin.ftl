@@ -152,7 +152,7 @@ registry-decided = This file has already been { $status ->
 registry-discarded = Discarded; the Registry is unchanged.
 registry-file-too-large = The file is too large: at most { $mb } MB.
 registry-error-empty = The file holds no Registry entries.
-registry-error-missing = The first row lacks the columns: { $columns }. The columns are Код, Наименование, Вид, Направление, Подразделение (in any order).
+registry-error-missing = The first row lacks the columns: { $columns }. The columns are Код, Наименование, Вид, Направление, Подразделение (in any order). If it is the list of touchpoints, it needs the form's heading row: «Направление деятельности», «Направление функции (сервиса)», «Точка взаимодействия», «Цель взаимодействия с клиентом», «Особенности взаимодействия с клиентом».
 registry-error-duplicate-column = The column “{ $column }” is named twice.
 registry-error-rows = The file has { $count ->
     [one] { $count } error

@@ -160,6 +160,15 @@ pub enum RegistryCb {
     Discard(i64),
 }
 
+/// The buttons under a list file's preview (`list_uploads.id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListImportCb {
+    Apply(i64),
+    Discard(i64),
+    /// Rows whose file does not say their clients take these.
+    Clients(i64, Clients),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallbackData {
     /// Switch the interface language.
@@ -188,6 +197,8 @@ pub enum CallbackData {
     Admin(AdminCb),
     /// A Registry file's preview.
     Registry(RegistryCb),
+    /// A list file's preview.
+    ListImport(ListImportCb),
     /// A reminder (5.2): `Всё актуально` for this round.
     Current(i64),
     /// A reminder: `Сообщить изменения`.
@@ -283,6 +294,9 @@ impl CallbackData {
             Admin(a) => a.encode(),
             Registry(RegistryCb::Apply(id)) => format!("ag:a:{id}"),
             Registry(RegistryCb::Discard(id)) => format!("ag:d:{id}"),
+            ListImport(ListImportCb::Apply(id)) => format!("li:a:{id}"),
+            ListImport(ListImportCb::Discard(id)) => format!("li:d:{id}"),
+            ListImport(ListImportCb::Clients(id, c)) => format!("li:c:{id}:{}", c.code()),
             Current(round) => format!("ok:{round}"),
             ReportChanges => "chg".into(),
             // Never put on a button; decodes back to itself like any unknown data.
@@ -355,6 +369,17 @@ impl CallbackData {
                     _ => return None,
                 })
             }
+            ("li", Some(a)) => {
+                let (what, rest) = a.split_once(':')?;
+                ListImport(match (what, rest.split_once(':')) {
+                    ("a", None) => ListImportCb::Apply(positive(rest)?),
+                    ("d", None) => ListImportCb::Discard(positive(rest)?),
+                    ("c", Some((n, c))) => {
+                        ListImportCb::Clients(positive(n)?, Clients::from_code(c)?)
+                    }
+                    _ => return None,
+                })
+            }
             ("ad" | "ap" | "ai" | "ac", _) => Admin(AdminCb::decode(tag, arg)?),
             _ => Report(ReportCb::decode(tag, arg)?),
         })
@@ -380,7 +405,14 @@ mod tests {
         v.extend([
             Registry(RegistryCb::Apply(i64::MAX)),
             Registry(RegistryCb::Discard(1)),
+            ListImport(ListImportCb::Apply(i64::MAX)),
+            ListImport(ListImportCb::Discard(1)),
         ]);
+        v.extend(
+            crate::domain::Clients::ALL
+                .iter()
+                .map(|c| ListImport(ListImportCb::Clients(i64::MAX, *c))),
+        );
         for f in Format::ALL {
             v.push(ListFormat(*f, 0));
             v.push(ListFormat(*f, u16::MAX));
@@ -551,6 +583,16 @@ mod tests {
             "ag:a:0",
             "ag:x:1",
             "ag:d:-1",
+            "li",
+            "li:a",
+            "li:a:0",
+            "li:a:1:2",
+            "li:d:-1",
+            "li:x:1",
+            "li:c:1",
+            "li:c:1:none",
+            "li:c:0:both",
+            "li:c:1:both:2",
             "ac:",
         ] {
             assert_eq!(CallbackData::decode(s), None, "{s}");

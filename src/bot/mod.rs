@@ -34,12 +34,13 @@ use state::DbStorage;
 
 /// The whole handler tree: the trunk (who, their dialogue, what the update is), one line
 /// per flow, and the fallback. Flows that take a kind of message before others come first
-/// (an unreadable dialogue, a Registry file before a draft's typed answer).
+/// (an unreadable dialogue, a Registry or list file before a draft's typed answer).
 pub fn schema() -> UpdateHandler<HandlerError> {
     use flows::*;
     route::trunk()
         .branch(start::schema())
         .branch(registry::schema())
+        .branch(list_import::schema())
         .branch(report::schema())
         .branch(my::schema())
         .branch(review::schema())

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use teloxide::dispatching::UpdateHandler;
+use teloxide::net::Download;
 use teloxide::prelude::*;
 use teloxide::types::UpdateKind;
 
@@ -15,6 +16,8 @@ use super::commands::Command;
 use super::press::Press;
 use super::state::{BotDialogue, DbStorage, State};
 use super::ui;
+use crate::domain::Role;
+use crate::listfile::FileKind;
 use crate::tr;
 
 /// What an update is, decoded once for every branch of the tree.
@@ -104,14 +107,90 @@ async fn drop_draft_on_command(incoming: Incoming, state: State, dialogue: BotDi
     }
 }
 
+/// A document an authorized person sent: fetched once, here, and told apart by its
+/// header (`listfile::detect`, pure) — the existing list in the appendix form, or anything
+/// else (a Registry file). The flows that take files branch on its kind with [`file_of`].
+#[derive(Debug, Clone)]
+pub struct SentFile {
+    /// The name it was sent under, if any.
+    pub name: Option<String>,
+    /// Its content; `None` when it is larger than any file the bot reads (not fetched).
+    pub bytes: Option<Arc<Vec<u8>>>,
+    /// What it is; a file not fetched is [`FileKind::Other`].
+    pub kind: FileKind,
+}
+
+/// The largest file the bot fetches (the Registry's and the list's limit).
+const MAX_FILE: usize = crate::sheet::Limits::DEFAULT.max_bytes;
+
+/// `Some(None)` for any update but a document from an authorized person; a file that
+/// cannot be fetched is told to the person, and ends the update (`None`).
+async fn sent_file(
+    update: Update,
+    incoming: Incoming,
+    actor: Actor,
+    bot: TgBot,
+    app: Arc<App>,
+) -> Option<Option<SentFile>> {
+    let UpdateKind::Message(m) = &update.kind else {
+        return Some(None);
+    };
+    let doc = match (m.document(), &incoming, actor.role) {
+        (Some(doc), Incoming::Message, Role::Admin) => doc,
+        _ => return Some(None),
+    };
+    let name = doc.file_name.clone();
+    if doc.file.size as usize > MAX_FILE {
+        return Some(Some(SentFile {
+            name,
+            bytes: None,
+            kind: FileKind::Other,
+        }));
+    }
+    let fetched = async {
+        let file = bot.get_file(doc.file.id.clone()).await?;
+        let mut bytes: Vec<u8> = Vec::with_capacity(file.size as usize);
+        bot.inner().download_file(&file.path, &mut bytes).await?;
+        Ok::<_, HandlerError>(bytes)
+    }
+    .await;
+    let bytes = match fetched {
+        Ok(b) => Arc::new(b),
+        Err(e) => {
+            log::error!("fetching a file from {}: {e}", actor.id);
+            let sorry = tr!(app.i18n, actor.lang, "error-generic");
+            if let Err(e) = ui::send(&bot, m.chat.id, sorry).await {
+                log::warn!("telling {} about a failure: {e}", actor.id);
+            }
+            return None;
+        }
+    };
+    let head = bytes.clone();
+    let kind = tokio::task::spawn_blocking(move || crate::listfile::detect(&head))
+        .await
+        .unwrap_or(FileKind::Other);
+    Some(Some(SentFile {
+        name,
+        bytes: Some(bytes),
+        kind,
+    }))
+}
+
 /// The trunk: the sender, the dialogue, what the update is. Everything after it may take
-/// [`Actor`], [`BotDialogue`], [`State`] and [`Incoming`].
+/// [`Actor`], [`BotDialogue`], [`State`], [`Incoming`] and `Option<SentFile>`.
 pub fn trunk() -> UpdateHandler<HandlerError> {
     dptree::filter_map_async(person)
         .map(dialogue)
         .filter_map_async(state)
         .map(Incoming::of)
         .inspect_async(drop_draft_on_command)
+        .filter_map_async(sent_file)
+}
+
+/// A file an authorized person sent, of this kind: [`SentFile`] (and its [`Message`]) are
+/// in the dependencies after it.
+pub fn file_of(kind: FileKind) -> UpdateHandler<HandlerError> {
+    message().filter_map(move |f: Option<SentFile>| f.filter(|f| f.kind == kind))
 }
 
 /// A command: [`Command`] (and its [`Message`]) are in the dependencies after it.

@@ -27,6 +27,7 @@ use crate::sheet::{Limits, Refusal};
 pub use cli::import_file;
 pub use parse::parse;
 pub use plan::plan;
+pub(crate) use text::plain;
 pub use text::{describe_error, describe_plan};
 
 /// The longest code accepted.

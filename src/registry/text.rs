@@ -248,7 +248,7 @@ pub fn describe_error(i: &I18n, lang: Lang, e: &FileError, esc: &dyn Fn(&str) ->
 }
 
 /// A message's HTML as plain text: tags dropped, entities read back.
-pub(super) fn plain(s: &str) -> String {
+pub(crate) fn plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_tag = false;
     for c in s.chars() {

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod history;
 pub mod invite;
 pub mod list;
+pub mod list_import;
 pub mod my;
 pub mod registry;
 pub mod remind;

@@ -11,7 +11,6 @@ use std::sync::Arc;
 use chrono::Utc;
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
-use teloxide::net::Download;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
 
@@ -20,12 +19,13 @@ use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
 use crate::bot::callback::{CallbackData, RegistryCb};
 use crate::bot::commands::Command;
 use crate::bot::press::Press;
-use crate::bot::route::{command, message, pressed};
+use crate::bot::route::{command, file_of, pressed, SentFile};
 use crate::bot::ui::{self, esc};
 use crate::db;
 use crate::db::divisions::name_key;
 use crate::db::registry::Refused;
 use crate::domain::{Lang, Role};
+use crate::listfile::FileKind;
 use crate::registry::{self, Plan};
 use crate::tr;
 
@@ -38,14 +38,9 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                     .endpoint(registry),
             ),
         )
-        // A file from an authorized person is a Registry of processes (3.1).
-        .branch(
-            message()
-                .filter(|msg: Message, actor: Actor| {
-                    msg.document().is_some() && actor.role == Role::Admin
-                })
-                .endpoint(on_document),
-        )
+        // A file from an authorized person that is not the list is a Registry of
+        // processes (3.1).
+        .branch(file_of(FileKind::Other).endpoint(on_document))
         .branch(
             pressed().branch(
                 case![CallbackData::Registry(b)]
@@ -61,13 +56,16 @@ fn html(s: &str) -> String {
 }
 
 /// A document from an authorized person: a Registry file.
-async fn on_document(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> HandlerResult {
+async fn on_document(
+    bot: TgBot,
+    msg: Message,
+    app: Arc<App>,
+    actor: Actor,
+    file: SentFile,
+) -> HandlerResult {
     let lang = actor.lang;
     let i = &app.i18n;
-    let Some(doc) = msg.document() else {
-        return Ok(());
-    };
-    if doc.file.size as usize > registry::MAX_BYTES {
+    let Some(bytes) = file.bytes.filter(|b| b.len() <= registry::MAX_BYTES) else {
         let text = tr!(
             i,
             lang,
@@ -76,14 +74,8 @@ async fn on_document(bot: TgBot, msg: Message, app: Arc<App>, actor: Actor) -> H
         );
         ui::send(&bot, msg.chat.id, text).await?;
         return Ok(());
-    }
-    let file_name = doc
-        .file_name
-        .clone()
-        .unwrap_or_else(|| "registry".to_string());
-    let file = bot.get_file(doc.file.id.clone()).await?;
-    let mut bytes: Vec<u8> = Vec::with_capacity(file.size as usize);
-    bot.inner().download_file(&file.path, &mut bytes).await?;
+    };
+    let file_name = file.name.unwrap_or_else(|| "registry".to_string());
     let parsed = tokio::task::spawn_blocking(move || registry::parse(&bytes)).await?;
     let entries = match parsed {
         Ok(e) => e,

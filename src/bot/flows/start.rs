@@ -102,6 +102,10 @@ async fn greeting(app: &App, actor: &Actor) -> Result<String, sqlx::Error> {
 fn help_text(app: &App, actor: &Actor) -> String {
     let mut lines = vec![tr!(app.i18n, actor.lang, "help-title")];
     lines.extend(menu::help_lines(&app.i18n, actor.lang, actor.role));
+    if actor.role == Role::Admin {
+        lines.push(String::new());
+        lines.push(tr!(app.i18n, actor.lang, "help-files"));
+    }
     lines.join("\n")
 }
 

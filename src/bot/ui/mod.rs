@@ -320,6 +320,26 @@ pub async fn replace_or_send(
     send_kb(bot, chat, text, kb).await.map(|_| ())
 }
 
+/// Closes a pressed preview: its buttons go, its text stays, and `line` is sent as a
+/// reply to it (the preview as sent is not kept, so nothing is appended to it). Failures
+/// are logged: the decision is taken already.
+pub async fn close_with_reply(bot: &TgBot, q: &CallbackQuery, line: String) {
+    let Some(m) = q.regular_message() else {
+        return;
+    };
+    if let Err(e) = drop_buttons(bot, m).await {
+        log::warn!("dropping the buttons of a preview: {e}");
+    }
+    if let Err(e) = bot
+        .send_message(m.chat.id, fit(line))
+        .parse_mode(ParseMode::Html)
+        .reply_parameters(teloxide::types::ReplyParameters::new(m.id))
+        .await
+    {
+        log::warn!("answering a preview: {e}");
+    }
+}
+
 /// Tells a person something in their language (their own chat); a failure is logged.
 pub async fn tell(bot: &TgBot, app: &App, id: i64, text: impl Fn(Lang) -> String) {
     let lang = app.lang_of(id).await;
