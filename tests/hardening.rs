@@ -135,7 +135,7 @@ async fn a_failed_reminder_is_tried_again_an_unreachable_head_is_named_and_only_
     assert!(r.text().contains("Проверьте перечень"), "{}", r.text());
     assert_eq!(
         bot.card_buttons(HEAD.id),
-        ["Всё актуально", "Сообщить изменения"]
+        ["Всё актуально", "Сообщить об изменениях"]
     );
     // The unreachable heads are not tried again; nobody gets a second reminder.
     assert_eq!(
@@ -166,11 +166,11 @@ async fn a_failed_reminder_is_tried_again_an_unreachable_head_is_named_and_only_
     let s = bot.reply(c, ANNA).await;
     assert_eq!(
         s.text(),
-        "<b>Актуальность перечня</b> (напоминание от 01.12.2026): не подтвердили 1 подразделение:\n\
+        "<b>Актуальность перечня</b> (напоминание от 01.12.2026): нет подтверждения от 1 подразделения:\n\
          • «Управление делами» — Яна\n\
          Напоминание не получили 2 руководителя:\n\
-         • «Архив» — Юлия: недоступен (заблокировал бота или чат не найден)\n\
-         • «Комитет по печати» — Олег: недоступен (заблокировал бота или чат не найден)"
+         • «Архив» — Юлия: нет связи (бот заблокирован или чат не найден)\n\
+         • «Комитет по печати» — Олег: нет связи (бот заблокирован или чат не найден)"
     );
     let next = db::reminders::open_round(&bot.pool).await.unwrap().unwrap();
     assert_eq!(next.due_at, utc("2027-01-01T07:00:00Z"));

@@ -418,7 +418,7 @@ async fn a_list_file_sent_in_chat_loads_once() {
             c.method == "editMessageText" && c.text().contains("«внутренние»")
         })
         .await;
-    assert!(redrawn.text().contains("Применить?"));
+    assert!(redrawn.text().contains("Загрузить эти строки в перечень?"));
     assert_eq!(
         bot.card_buttons(ADMIN),
         vec!["Применить", "Клиенты: внутренние", "Отменить"]

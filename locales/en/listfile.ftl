@@ -15,7 +15,7 @@ list-import-clients = The file does not say which clients { $count ->
     [one] { $count } row serves
    *[other] { $count } rows serve
 }: they take «{ $clients }». The «Clients» button changes it for the whole file.
-list-import-confirm = Apply? Everything is written at once or not at all.
+list-import-confirm = Load these rows into the list? Either every row of the file is added or, if anything stops it, none.
 list-import-nothing = Every row of the file is already in the list: nothing to add.
 btn-list-import-apply = Apply
 btn-list-import-clients = Clients: { $clients }

@@ -226,7 +226,7 @@ remind-summary-undelivered = Напоминание { $count ->
     [few] не получили { $count } руководителя
    *[many] не получили { $count } руководителей
 }:
-remind-summary-unreachable-item = • «{ $division }» — { $head }: недоступен (заблокировал бота или чат не найден)
+remind-summary-unreachable-item = • «{ $division }» — { $head }: нет связи (бот заблокирован или чат не найден)
 remind-summary-undelivered-item = • «{ $division }» — { $head }: не удалось доставить (сбой связи с Telegram)
 
 ## /stats

@@ -201,7 +201,7 @@ pub enum CallbackData {
     ListImport(ListImportCb),
     /// A reminder (5.2): `Всё актуально` for this round.
     Current(i64),
-    /// A reminder: `Сообщить изменения`.
+    /// A reminder: `Сообщить об изменениях`.
     ReportChanges,
     /// Data no button of this bot carries now: an old button, or forged.
     Stale,

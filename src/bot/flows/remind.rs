@@ -1,6 +1,6 @@
 //! Reminders (5.2): on the schedule (a setting, monthly by default, never in the quiet
 //! hours) each division head gets the division's rows with `Всё актуально` (recorded with
-//! the date) and `Сообщить изменения`; after a grace period the authorized persons hear who
+//! the date) and `Сообщить об изменениях`; after a grace period the authorized persons hear who
 //! has not confirmed. Due times live in the database (`db::reminders`): a restart neither
 //! loses nor repeats a reminder. A send that fails is not taken as sent: a transient
 //! failure is tried again in the next minutes while the round is open (until its summary
@@ -421,7 +421,7 @@ async fn current_pressed(
     Ok(())
 }
 
-/// `Сообщить изменения`: how to report them.
+/// `Сообщить об изменениях`: how to report them.
 async fn changes_pressed(bot: TgBot, app: Arc<App>, actor: Actor) -> HandlerResult {
     ui::send(
         &bot,
