@@ -30,11 +30,13 @@ const FILES: &[(Lang, &str, &str)] = &[
     locale!(Ru, "ru", "admin"),
     locale!(Ru, "ru", "ops"),
     locale!(Ru, "ru", "sheet"),
+    locale!(Ru, "ru", "rework"),
     locale!(En, "en", "main"),
     locale!(En, "en", "dict"),
     locale!(En, "en", "admin"),
     locale!(En, "en", "ops"),
     locale!(En, "en", "sheet"),
+    locale!(En, "en", "rework"),
 ];
 
 /// All texts in all languages.

@@ -31,6 +31,18 @@ pub enum Outcome {
     /// The row changed since the report was made, in the same parts the report changes:
     /// accepting would undo an accepted change. The request stays pending.
     Conflict(Vec<Part>),
+    /// A return for correction is refused: the author can no longer report for the
+    /// report's division. The request stays pending.
+    AuthorCannotReport(CannotReport),
+}
+
+/// Why the author of a report could not correct it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CannotReport {
+    /// They no longer have access, or are no longer a head or an authorized person.
+    NoAccess,
+    /// They head another division now.
+    OtherDivision,
 }
 
 async fn mark(
@@ -105,7 +117,11 @@ pub async fn accept(pool: &SqlitePool, id: i64, admin: i64) -> Result<Outcome, s
         }
     }
     let applied = match (r.action, &payload, r.touchpoint_id) {
-        (Action::Add, Some(data), _) => touchpoints::insert(&mut tx, data, r.division_id, who)
+        // An excluded row brought back (a version restored): the same row, a new version.
+        (Action::Add, Some(data), Some(row)) => touchpoints::reinstate(&mut tx, row, data, who)
+            .await
+            .map(|_| Some(row)),
+        (Action::Add, Some(data), None) => touchpoints::insert(&mut tx, data, r.division_id, who)
             .await
             .map(Some),
         (Action::Change, Some(data), Some(row)) => {
@@ -242,6 +258,89 @@ async fn enter_typed_function(
     Ok(id)
 }
 
+/// Returns a request to its author for correction, with the note given («На доработку»).
+/// Refused when the author can no longer report for its division (`author_is_admin`: the
+/// settings make them an authorized person whatever the database says) or its row is gone;
+/// otherwise one conditional write with its audit record. The request then holds its row
+/// until it is sent again or withdrawn.
+pub async fn send_back(
+    pool: &SqlitePool,
+    id: i64,
+    admin: i64,
+    note: &str,
+    author_is_admin: bool,
+) -> Result<Outcome, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let Some(r) = requests::get(&mut *tx, id).await? else {
+        tx.rollback().await?;
+        return Ok(Outcome::NotFound);
+    };
+    if r.status != RequestStatus::Pending {
+        tx.rollback().await?;
+        return Ok(Outcome::AlreadyDecided(Box::new(r)));
+    }
+    if let Some(why) = author_cannot_report(&mut *tx, &r, author_is_admin).await? {
+        tx.rollback().await?;
+        return Ok(Outcome::AuthorCannotReport(why));
+    }
+    if let Some(row) = r.touchpoint_id {
+        // A change or an exclusion corrects a row in the list; a row brought back, an
+        // excluded one.
+        let there = touchpoints::get(&mut *tx, row)
+            .await?
+            .is_some_and(|t| (t.status == RowStatus::Active) == (r.action != Action::Add));
+        if !there {
+            tx.rollback().await?;
+            return Ok(Outcome::RowGone);
+        }
+    }
+    if !mark(&mut tx, id, RequestStatus::Returned, admin, Some(note)).await? {
+        let o = not_pending(&mut tx, id).await?;
+        tx.rollback().await?;
+        return Ok(o);
+    }
+    audit::record(
+        &mut tx,
+        Some(admin),
+        "request.return",
+        "change_request",
+        Some(id),
+        serde_json::json!({ "note": note }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outcome::Done {
+        row_id: r.touchpoint_id,
+    })
+}
+
+/// Why the author of a report may not report for its division now, if so
+/// (`author_is_admin`: the settings make them an authorized person).
+pub async fn author_cannot_report<'e, E>(
+    ex: E,
+    r: &Request,
+    author_is_admin: bool,
+) -> Result<Option<CannotReport>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    if author_is_admin {
+        return Ok(None);
+    }
+    let person: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT role, division_id FROM people WHERE telegram_id = ?")
+            .bind(r.reporter_id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(match person {
+        Some((role, _)) if role == "admin" => None,
+        Some((role, division)) if role == "head" => {
+            (division != Some(r.division_id)).then_some(CannotReport::OtherDivision)
+        }
+        _ => Some(CannotReport::NoAccess),
+    })
+}
+
 /// Rejects a request with the reason given.
 pub async fn reject(
     pool: &SqlitePool,
@@ -339,6 +438,8 @@ mod tests {
                 idempotency_key: key,
                 base_version: None,
                 typed_function: None,
+                previous_id: None,
+                restores_version: None,
             },
         )
         .await
@@ -475,6 +576,8 @@ mod tests {
                 idempotency_key: key,
                 base_version: Some(base),
                 typed_function: None,
+                previous_id: None,
+                restores_version: None,
             },
         )
         .await
@@ -571,6 +674,8 @@ mod tests {
                 idempotency_key: key,
                 base_version: None,
                 typed_function: Some(name),
+                previous_id: None,
+                restores_version: None,
             },
         )
         .await
