@@ -460,6 +460,42 @@ where
     .await
 }
 
+/// A person's reports returned for correction that they can no longer correct (their role
+/// or division changed): withdrawn, each with its audit record, so that no row stays held
+/// by a report nobody can send again. Inside the caller's transaction (the role's change).
+pub async fn close_returns(
+    tx: &mut Tx<'_>,
+    reporter_id: i64,
+    actor_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT r.id FROM change_requests r
+         WHERE r.reporter_id = ?1 AND r.status = 'returned' AND {WAITING}
+           AND NOT EXISTS (SELECT 1 FROM people p WHERE p.telegram_id = ?1
+                           AND (p.role = 'admin' OR (p.role = 'head' AND p.division_id = r.division_id)))"
+    ))
+    .bind(reporter_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for id in ids {
+        sqlx::query("UPDATE change_requests SET status = 'withdrawn', decided_at = ? WHERE id = ?")
+            .bind(ts(Utc::now()))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        audit::record(
+            tx,
+            actor_id,
+            "request.withdraw",
+            "change_request",
+            Some(id),
+            serde_json::json!({ "why": "the author can no longer report" }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The chain a report belongs to (returned, corrected, sent again …), first to last.
 pub async fn chain(pool: &SqlitePool, id: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(

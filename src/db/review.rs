@@ -805,11 +805,11 @@ mod tests {
             Outcome::AuthorCannotReport(CannotReport::NoAccess)
         );
         let mut tx = pool.begin().await.unwrap();
-        let (other, _) = crate::db::divisions::get_or_create(&mut tx, "Другой", 1)
+        let (elsewhere, _) = crate::db::divisions::get_or_create(&mut tx, "Другой", 1)
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        head(&pool, Some(other.id)).await;
+        head(&pool, Some(elsewhere.id)).await;
         assert_eq!(
             send_back(&pool, id, 1, "Уточните", false).await.unwrap(),
             Outcome::AuthorCannotReport(CannotReport::OtherDivision)
@@ -882,6 +882,16 @@ mod tests {
         // Returned again and withdrawn: the chain ends, the point is free.
         send_back(&pool, next, 1, "Нет", true).await.unwrap();
         assert!(requests::withdraw(&pool, next, 10).await.unwrap());
+        // A return its author can no longer correct (moved to another division) is
+        // withdrawn with the move: nothing holds the point then.
+        let third = report(&pool, d, &sample(f, "b.ru"), "k4").await;
+        head(&pool, Some(d)).await;
+        send_back(&pool, third, 1, "Нет", false).await.unwrap();
+        head(&pool, Some(elsewhere.id)).await;
+        assert_eq!(
+            requests::get(&pool, third).await.unwrap().unwrap().status,
+            RequestStatus::Withdrawn
+        );
         assert_eq!(
             requests::pending_same_point(&pool, &data, None, None)
                 .await
@@ -899,6 +909,9 @@ mod tests {
             vec![
                 "request.create",
                 "request.return",
+                "request.create",
+                "request.return",
+                "request.withdraw",
                 "request.create",
                 "request.return",
                 "request.withdraw"
