@@ -27,3 +27,13 @@ CREATE UNIQUE INDEX change_requests_previous ON change_requests (previous_id)
     WHERE previous_id IS NOT NULL;
 -- A report made from an earlier version of its row («Восстановить эту версию»): that version.
 ALTER TABLE change_requests ADD COLUMN restores_version INTEGER;
+
+-- Telling both sides while a report waits: when its author was told it is still under
+-- review (once per report), and the days whose digest for the authorized persons was
+-- decided (sent, or nothing waited), so that a restart never sends one twice.
+ALTER TABLE change_requests ADD COLUMN notice_sent_at TEXT;
+CREATE TABLE review_digests (
+    day        TEXT    PRIMARY KEY,
+    decided_at TEXT    NOT NULL,
+    waiting    INTEGER NOT NULL
+);

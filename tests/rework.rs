@@ -547,3 +547,66 @@ async fn a_version_is_restored_through_review_as_a_new_version() {
     );
     bot.finish().await;
 }
+
+#[tokio::test]
+async fn a_waiting_report_brings_its_author_one_notice_and_the_authorized_persons_a_daily_digest() {
+    use chrono::TimeZone;
+    use touchpoints::bot::flows::notices::{tick, Noticed};
+    let (bot, _, _) = world().await;
+    report(&bot, "https://lenobl.ru/appeal").await;
+    let (tg, app) = bot.handles().await;
+    // Days after the report (the default: told after 3 days; digests at 10:00 Moscow time,
+    // 07:00 UTC; quiet 21-9).
+    let first = (chrono::Utc::now() + chrono::Duration::days(4)).date_naive();
+    let at = |days: i64, h: u32, m: u32| {
+        chrono::Utc.from_utc_datetime(
+            &(first + chrono::Duration::days(days))
+                .and_hms_opt(h, m, 0)
+                .unwrap(),
+        )
+    };
+    let none = Noticed::default();
+    // 09:30 local: the author is told, once; no digest before 10:00.
+    let c = bot.api.cursor();
+    assert_eq!(
+        tick(&tg, &app, at(0, 6, 30)).await.unwrap(),
+        Noticed {
+            notices: 1,
+            digests: 0
+        }
+    );
+    let told = bot.reply(c, HEAD).await;
+    assert!(
+        told.text().contains("№\u{a0}1") && told.text().contains("всё ещё на рассмотрении"),
+        "{}",
+        told.text()
+    );
+    assert_eq!(tick(&tg, &app, at(0, 6, 31)).await.unwrap(), none);
+    // 10:00 local: one digest to each authorized person, once that day.
+    let c = bot.api.cursor();
+    assert_eq!(
+        tick(&tg, &app, at(0, 7, 0)).await.unwrap(),
+        Noticed {
+            notices: 0,
+            digests: 2
+        }
+    );
+    let digest = bot.reply(c, ANNA).await;
+    assert!(
+        digest.text().contains("На рассмотрении 1 отчёт")
+            && digest.text().contains("№\u{a0}1 · новая точка"),
+        "{}",
+        digest.text()
+    );
+    assert_eq!(tick(&tg, &app, at(0, 8, 0)).await.unwrap(), none);
+    // A restart remembers the day.
+    let (tg, app) = bot.handles().await;
+    assert_eq!(tick(&tg, &app, at(0, 9, 0)).await.unwrap(), none);
+    // The next day: not in the quiet hours (08:00 local), then at 10:00.
+    assert_eq!(tick(&tg, &app, at(1, 5, 0)).await.unwrap(), none);
+    assert_eq!(tick(&tg, &app, at(1, 7, 0)).await.unwrap().digests, 2);
+    // Nothing waits: no digest.
+    bot.click(ANNA, "Принять").await;
+    assert_eq!(tick(&tg, &app, at(2, 7, 0)).await.unwrap(), none);
+    bot.finish().await;
+}

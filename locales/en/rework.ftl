@@ -38,3 +38,19 @@ btn-restore-version = Restore version { $version }
 status-returned = returned for correction { $date }: { $note }
 my-chain = Corrections: { $chain }
 field-rs = Reason for exclusion
+
+## While a report is under review
+
+notice-under-review = Your report No. { $id } (sent { $sent }) is still under review by the authorized person — { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}. You can withdraw it in /my.
+digest = <b>Under review: { $count }</b>
+    { $lines }
+    
+    The cards with buttons — /pending.
+digest-line = No. { $id } · { $action } · { $division } · { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+digest-more = … and { $count } more

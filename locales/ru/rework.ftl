@@ -38,3 +38,21 @@ btn-restore-version = Восстановить версию { $version }
 status-returned = возвращён на доработку { $date }: { $note }
 my-chain = Доработка: { $chain }
 field-rs = Причина исключения
+
+## Пока отчёт на рассмотрении
+
+notice-under-review = Ваш отчёт № { $id } (отправлен { $sent }) всё ещё на рассмотрении у уполномоченного лица — { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[many] { $days } дней
+}. Отозвать его можно в /my.
+digest = <b>На рассмотрении { $count }</b>:
+    { $lines }
+    
+    Карточки с кнопками — /pending.
+digest-line = № { $id } · { $action } · { $division } · { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[many] { $days } дней
+}
+digest-more = … и ещё { $count }

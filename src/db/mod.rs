@@ -7,6 +7,7 @@ pub mod divisions;
 pub mod functions;
 pub mod health;
 pub mod invites;
+pub mod notices;
 pub mod people;
 pub mod registry;
 pub mod reminders;

@@ -7,6 +7,7 @@ pub mod history;
 pub mod invite;
 pub mod list;
 pub mod my;
+pub mod notices;
 pub mod registry;
 pub mod remind;
 pub mod report;
