@@ -20,6 +20,10 @@ CREATE INDEX change_requests_point ON change_requests (function_id, point_key)
 CREATE INDEX change_requests_typed_point ON change_requests (division_id, function_key, point_key)
     WHERE status IN ('pending', 'returned') AND function_key IS NOT NULL;
 
+-- Whether a row is taken by a waiting report is asked at every pick and every sending;
+-- returned reports stay 'returned' once sent again, so the status alone no longer narrows it.
+CREATE INDEX change_requests_row ON change_requests (touchpoint_id, status);
+
 -- A report sent again after correction names the report it corrects; a report is sent
 -- again at most once (the chain has no branches).
 ALTER TABLE change_requests ADD COLUMN previous_id INTEGER REFERENCES change_requests (id);

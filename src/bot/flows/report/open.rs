@@ -17,6 +17,7 @@ use crate::bot::press::Press;
 use crate::bot::state::{BotDialogue, Draft, Mode, State};
 use crate::bot::ui;
 use crate::db;
+use crate::domain::record::merge;
 use crate::domain::{Action, RequestStatus, Role, RowStatus};
 use crate::tr;
 
@@ -152,14 +153,13 @@ async fn rework(ctx: &Ctx<'_>, id: i64) -> Result<Result<Draft, String>, sqlx::E
             division = r.division_name.clone()
         )));
     }
-    if let Some(row) = r.touchpoint_id {
-        let there = db::touchpoints::get(&app.pool, row)
-            .await?
-            .is_some_and(|t| (t.status == RowStatus::Active) == (r.action != Action::Add));
-        if !there {
-            return Ok(Err(tr!(i, lang, "row-gone")));
-        }
-    }
+    let row = match r.touchpoint_id {
+        Some(id) => match db::touchpoints::get(&app.pool, id).await? {
+            Some(t) if (t.status == RowStatus::Active) == (r.action != Action::Add) => Some(t),
+            _ => return Ok(Err(tr!(i, lang, "row-gone"))),
+        },
+        None => None,
+    };
     let mut d = Draft {
         mode: match r.action {
             Action::Add => Mode::New,
@@ -173,7 +173,23 @@ async fn rework(ctx: &Ctx<'_>, id: i64) -> Result<Result<Draft, String>, sqlx::E
         restore_version: r.restores_version,
         ..Default::default()
     };
-    match &r.payload {
+    // A change is corrected against the row as it stands now: what moved since the report
+    // (a Registry move) is merged in where the report left it alone, so that the summary
+    // shows only the report's own changes. When both changed a part, the report stays as it
+    // was, against its old version (acceptance then says so).
+    let mut payload = r.payload.clone();
+    if let (Some(mine), Some(now), Action::Change, Some(base)) =
+        (&r.payload, &row, r.action, r.base_version)
+    {
+        if base != now.version {
+            let base = db::versions::data(&app.pool, now.id, base).await?;
+            if let Some(Ok(merged)) = base.map(|b| merge(&b, mine, &now.data)) {
+                payload = Some(merged);
+                d.base_version = Some(now.version);
+            }
+        }
+    }
+    match &payload {
         Some(data) => {
             d.fill(data);
             if let Some(name) = &r.typed_function {
