@@ -610,3 +610,47 @@ async fn a_waiting_report_brings_its_author_one_notice_and_the_authorized_person
     assert_eq!(tick(&tg, &app, at(2, 7, 0)).await.unwrap(), none);
     bot.finish().await;
 }
+
+#[tokio::test]
+async fn a_returned_exclusion_is_corrected_in_its_reason() {
+    let (bot, d, f) = world().await;
+    existing_row(&bot, d, f, "https://lenobl.ru/appeal").await;
+    let c = bot.send(HEAD, "/exclude");
+    bot.reply(c, HEAD).await;
+    bot.click(HEAD, "Рассмотрение обращений и запросов").await;
+    bot.click(HEAD, "Рассмотрение обращений граждан").await;
+    bot.click(HEAD, "lenobl.ru/appeal").await;
+    bot.click(HEAD, "исключена из Реестра").await;
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Отправить").await;
+    cards_after(&bot, c).await;
+    send_back(&bot, ANNA, "Функция в Реестре есть; какая причина?").await;
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Исправить").await;
+    let summary = bot.next_card(c, HEAD).await;
+    assert!(
+        summary.text().contains("Исключение точки взаимодействия"),
+        "{}",
+        summary.text()
+    );
+    bot.click(HEAD, "Изменить").await;
+    assert_eq!(
+        bot.card_buttons(HEAD.id),
+        vec!["Причина исключения", "Назад", "Отмена"]
+    );
+    bot.click(HEAD, "Причина исключения").await;
+    bot.click(HEAD, "Другая причина").await;
+    let c = bot.send(HEAD, "Кабинет закрыт");
+    bot.next_card(c, HEAD).await;
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Отправить").await;
+    let card = cards_after(&bot, c).await;
+    assert!(card.contains("Изменено после доработки"), "{card}");
+    assert!(card.contains("→ <u>Кабинет закрыт</u>"), "{card}");
+    let r = db::requests::get(&bot.pool, 2).await.unwrap().unwrap();
+    assert_eq!(
+        (r.action, r.previous_id, r.reason_text.as_deref()),
+        (Action::Exclude, Some(1), Some("Кабинет закрыт"))
+    );
+    bot.finish().await;
+}
