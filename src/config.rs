@@ -294,6 +294,19 @@ pub struct ReminderSettings {
         value_parser = crate::domain::schedule::parse_offset
     )]
     pub offset: chrono::FixedOffset,
+
+    /// After how many days the author of a report still under review is told so (once per
+    /// report), such as 3d, or off. The authorized persons get a digest of what waits once
+    /// a day at the reminders' time of day.
+    #[arg(
+        global = true,
+        long = "review-notice",
+        env = "TOUCHPOINTS_REVIEW_NOTICE",
+        default_value = "3d",
+        value_name = "DAYS",
+        value_parser = crate::domain::notice::ReviewNotice::parse
+    )]
+    pub review_notice: crate::domain::notice::ReviewNotice,
 }
 
 /// Quiet hours, or none (`off`).
@@ -312,6 +325,7 @@ impl Default for ReminderSettings {
             at: s.at,
             quiet: QuietHours(s.quiet),
             offset: s.offset,
+            review_notice: Default::default(),
         }
     }
 }

@@ -32,6 +32,7 @@ const FILES: &[(Lang, &str, &str)] = &[
     locale!(Ru, "ru", "sheet"),
     locale!(Ru, "ru", "changes"),
     locale!(Ru, "ru", "listfile"),
+    locale!(Ru, "ru", "rework"),
     locale!(En, "en", "main"),
     locale!(En, "en", "dict"),
     locale!(En, "en", "admin"),
@@ -39,6 +40,7 @@ const FILES: &[(Lang, &str, &str)] = &[
     locale!(En, "en", "sheet"),
     locale!(En, "en", "changes"),
     locale!(En, "en", "listfile"),
+    locale!(En, "en", "rework"),
 ];
 
 /// All texts in all languages.

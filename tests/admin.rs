@@ -74,6 +74,8 @@ async fn world() -> (Bot, i64) {
             idempotency_key: "test-1",
             base_version: None,
             typed_function: None,
+            previous_id: None,
+            restores_version: None,
         },
     )
     .await

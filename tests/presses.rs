@@ -84,6 +84,12 @@ const SHAPES: &[&str] = &[
     "rv:a:{}",
     "rv:r:{}",
     "rv:c:{}",
+    "rv:b:{}",
+    "rw:{}",
+    "rw:{}:y",
+    "rs:{}:1",
+    "rs:1:{}:y",
+    "kd",
     "hi:{}",
     "lf:xlsx",
     "lf:csv:{}",
@@ -155,6 +161,9 @@ fn state(rng: &mut Rng, card: i64) -> Option<String> {
         )),
         3 => Some(format!(
             r#"{{"RejectReason":{{"request_id":1,"card":{card}}}}}"#
+        )),
+        4 if rng.below(2) == 0 => Some(format!(
+            r#"{{"ReturnNote":{{"request_id":1,"card":{card}}}}}"#
         )),
         4 => Some(format!(r#"{{"AdminText":{{"card":{card}}}}}"#)),
         5 => Some(r#"{"NoSuchState":{}}"#.to_string()),

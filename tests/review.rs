@@ -65,7 +65,10 @@ async fn accept_by_one_updates_both_cards_tells_the_head_and_adds_the_row() {
         "{text}"
     );
     assert!(text.contains("4. Точка взаимодействия: Официальные сайты (порталы) — https://lenobl.ru/appeal (цифровая)"), "{text}");
-    assert_eq!(bot.card_buttons(ADMIN2), vec!["Принять", "Отклонить"]);
+    assert_eq!(
+        bot.card_buttons(ADMIN2),
+        vec!["Принять", "Отклонить", "На доработку"]
+    );
 
     let c = bot.api.cursor();
     let a = bot.click(ANNA, "Принять").await;

@@ -30,6 +30,8 @@ pub struct App {
     pub invite_ttl: chrono::Duration,
     /// When the heads are reminded to check their rows (5.2).
     pub schedule: crate::domain::schedule::Schedule,
+    /// When the author of a waiting report is told it is still under review.
+    pub review_notice: crate::domain::notice::ReviewNotice,
 }
 
 /// Who sent an update, as far as the bot is concerned.

@@ -153,6 +153,16 @@ pub enum ReportCb {
     ExcludeReason(ReasonKind),
 }
 
+/// What a draft is opened from (outside `/new`, `/change`, `/exclude`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftCb {
+    /// «Исправить»: the report returned for correction, to correct and send again.
+    Rework(i64),
+    /// «Восстановить эту версию»: a row and one of its versions, as a report of a change
+    /// (or of the excluded row's return).
+    Restore(i64, i64),
+}
+
 /// The buttons under a Registry file's preview (`registry_uploads.id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegistryCb {
@@ -187,6 +197,13 @@ pub enum CallbackData {
     /// Reject with the prepared reason: the row changed since the report, in the same
     /// parts (offered when accepting would undo an accepted change).
     RejectChanged(i64),
+    /// «На доработку»: return the report to its author for correction (asks for a note).
+    Return(i64),
+    /// Open a draft from a report or a version; `true`: the person agreed to drop the
+    /// draft they had under way.
+    OpenDraft(DraftCb, bool),
+    /// Keep the draft under way (the answer to «replace it?»).
+    KeepDraft,
     /// Show a row's history.
     History(i64),
     /// `/list`: choose the format, or turn the page of divisions.
@@ -283,6 +300,15 @@ impl CallbackData {
             Accept(id) => format!("rv:a:{id}"),
             Reject(id) => format!("rv:r:{id}"),
             RejectChanged(id) => format!("rv:c:{id}"),
+            Return(id) => format!("rv:b:{id}"),
+            OpenDraft(target, replace) => {
+                let yes = if *replace { ":y" } else { "" };
+                match target {
+                    DraftCb::Rework(id) => format!("rw:{id}{yes}"),
+                    DraftCb::Restore(row, v) => format!("rs:{row}:{v}{yes}"),
+                }
+            }
+            KeepDraft => "kd".into(),
             History(id) => format!("hi:{id}"),
             ListFormat(f, 0) => format!("lf:{}", f.extension()),
             ListFormat(f, page) => format!("lf:{}:{page}", f.extension()),
@@ -333,10 +359,34 @@ impl CallbackData {
                     "a" => Accept(n),
                     "r" => Reject(n),
                     "c" => RejectChanged(n),
+                    "b" => Return(n),
                     _ => return None,
                 }
             }
             ("hi", _) => History(id()?),
+            ("rw", Some(a)) => {
+                let (n, replace) = match a.split_once(':') {
+                    Some((n, "y")) => (n, true),
+                    Some(_) => return None,
+                    None => (a, false),
+                };
+                OpenDraft(DraftCb::Rework(positive(n)?), replace)
+            }
+            ("rs", Some(a)) => {
+                let mut parts = a.split(':');
+                let row = positive(parts.next()?)?;
+                let version = positive(parts.next()?)?;
+                let replace = match parts.next() {
+                    None => false,
+                    Some("y") => true,
+                    Some(_) => return None,
+                };
+                if parts.next().is_some() {
+                    return None;
+                }
+                OpenDraft(DraftCb::Restore(row, version), replace)
+            }
+            ("kd", None) => KeepDraft,
             ("lf", Some(a)) => {
                 let (f, page) = match a.split_once(':') {
                     Some((f, p)) => (f, p.parse::<u16>().ok()?),
@@ -400,8 +450,17 @@ mod tests {
             Accept(i64::MAX),
             Reject(1),
             RejectChanged(7),
+            Return(i64::MAX),
             History(i64::MAX),
+            KeepDraft,
         ]);
+        for replace in [false, true] {
+            v.extend([
+                OpenDraft(DraftCb::Rework(i64::MAX), replace),
+                OpenDraft(DraftCb::Restore(i64::MAX, i64::MAX), replace),
+                OpenDraft(DraftCb::Restore(1, 2), replace),
+            ]);
+        }
         v.extend([
             Registry(RegistryCb::Apply(i64::MAX)),
             Registry(RegistryCb::Discard(1)),
@@ -594,6 +653,19 @@ mod tests {
             "li:c:0:both",
             "li:c:1:both:2",
             "ac:",
+            "rv:b:0",
+            "rv:b",
+            "rw",
+            "rw:",
+            "rw:0",
+            "rw:5:n",
+            "rw:5:y:y",
+            "rs:5",
+            "rs:5:0",
+            "rs:0:1",
+            "rs:5:1:x",
+            "rs:5:1:y:y",
+            "kd:1",
         ] {
             assert_eq!(CallbackData::decode(s), None, "{s}");
         }

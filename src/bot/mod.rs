@@ -98,6 +98,7 @@ pub async fn prepare_with(
         bot_username: me.username().to_string(),
         invite_ttl: chrono::Duration::days(settings.invite_days),
         schedule: settings.reminders.schedule(),
+        review_notice: settings.reminders.review_notice,
     });
     menu::register(&bot, &app).await;
     Ok((bot, app))
@@ -137,6 +138,8 @@ pub async fn run(
     log::info!("started as @{}", app.bot_username);
     // Reminders (5.2): due times are in the database; this only looks at them every minute.
     let reminders = tokio::spawn(flows::remind::run(bot.clone(), app.clone()));
+    // Reports waiting for review: a notice to their authors, a daily digest (issue 15).
+    let notices = tokio::spawn(flows::notices::run(bot.clone(), app.clone()));
     let mut dispatcher = dispatcher(bot.clone(), app);
     let token = dispatcher.shutdown_token();
     tokio::spawn(async move {
@@ -151,6 +154,7 @@ pub async fn run(
         None => net::poll(&mut dispatcher, bot).await,
     };
     reminders.abort();
+    notices.abort();
     log::info!("stopped");
     result
 }

@@ -30,6 +30,13 @@ pub enum State {
         #[serde(default)]
         card: Option<i32>,
     },
+    /// The authorized person is asked what to correct in a report returned to its author
+    /// («На доработку»).
+    ReturnNote {
+        request_id: i64,
+        #[serde(default)]
+        card: Option<i32>,
+    },
     /// An authorized person is asked to type a name (`/divisions`).
     AdminText {
         #[serde(default)]
@@ -45,7 +52,9 @@ impl State {
     /// `Отмена` button ends it), if any.
     pub fn question_card(&self) -> Option<i32> {
         match self {
-            State::RejectReason { card, .. } | State::AdminText { card, .. } => *card,
+            State::RejectReason { card, .. }
+            | State::ReturnNote { card, .. }
+            | State::AdminText { card, .. } => *card,
             _ => None,
         }
     }
@@ -151,7 +160,15 @@ mod tests {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(serde_json::from_str::<State>(&json).unwrap(), s);
         }
-        for s in [State::Idle, State::Unreadable, State::Report(Box::new(d))] {
+        for s in [
+            State::Idle,
+            State::Unreadable,
+            State::Report(Box::new(d)),
+            State::ReturnNote {
+                request_id: 3,
+                card: Some(9),
+            },
+        ] {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(serde_json::from_str::<State>(&json).unwrap(), s);
         }

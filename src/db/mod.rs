@@ -8,6 +8,7 @@ pub mod functions;
 pub mod health;
 pub mod invites;
 pub mod list_import;
+pub mod notices;
 pub mod people;
 pub mod registry;
 pub mod reminders;
@@ -243,6 +244,87 @@ mod tests {
             v[1].origin,
             Some(crate::domain::record::Origin::Import(_))
         ));
+    }
+
+    /// Issue 15: the status gains «returned» in place — every report keeps its status and
+    /// everything that points at it, in a database made before (foreign keys on).
+    #[tokio::test]
+    async fn the_rework_migration_keeps_every_report_and_what_points_at_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .unwrap()
+            .filename(dir.path().join("old.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                MIGRATOR.iter().filter(|m| m.version < 6).cloned().collect(),
+            ),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        before.run(&pool).await.unwrap();
+        let t = "2026-01-01T00:00:00Z";
+        let data = r#"{"direction":"Appeals","function_id":1,"kind":"Website","channel":"Digital","point":"a.ru","needs":["Information"],"clients":"External"}"#;
+        sqlx::raw_sql(&format!(
+            "INSERT INTO divisions (id, name, name_key, created_at) VALUES (1, 'Отдел', 'отдел', '{t}');
+             INSERT INTO functions (id, code, name, direction, division_id, created_at) VALUES (1, 'Ф-1', 'Ф', '3.5.1', 1, '{t}');
+             INSERT INTO touchpoints (id, function_id, division_id, direction, kind, channel, point, point_key, clients, created_at, updated_at)
+                 VALUES (1, 1, 1, '3.5.1', '4.2.1', 'digital', 'a.ru', 'k', 'external', '{t}', '{t}');
+             INSERT INTO change_requests (id, action, division_id, reporter_id, payload, reason_kind, status, created_at, function_id, point_key, idempotency_key) VALUES
+                 (1, 'add', 1, 10, '{data}', 'other', 'accepted', '{t}', 1, 'k', 'a'),
+                 (2, 'add', 1, 10, '{data}', 'other', 'rejected', '{t}', 1, 'k', 'b'),
+                 (3, 'add', 1, 10, '{data}', 'other', 'withdrawn', '{t}', 1, 'k', 'c'),
+                 (4, 'add', 1, 10, '{data}', 'other', 'pending', '{t}', 1, 'k', 'd');
+             INSERT INTO touchpoint_versions (touchpoint_id, version, data, status, request_id, at) VALUES (1, 1, '{data}', 'active', 1, '{t}');
+             INSERT INTO review_cards (request_id, chat_id, message_id, text) VALUES (4, 100, 7, 'карточка');"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        MIGRATOR.run(&pool).await.unwrap();
+        let statuses: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, status FROM change_requests ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            statuses,
+            vec![
+                (1, "accepted".into()),
+                (2, "rejected".into()),
+                (3, "withdrawn".into()),
+                (4, "pending".into())
+            ]
+        );
+        let broken: Vec<(String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+        assert_eq!(review::cards(&pool, 4).await.unwrap().len(), 1);
+        assert_eq!(
+            requests::get(&pool, 4).await.unwrap().unwrap().previous_id,
+            None
+        );
+        sqlx::query("UPDATE change_requests SET status = 'returned' WHERE id = 4")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(
+            sqlx::query("UPDATE change_requests SET status = 'lost' WHERE id = 4")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
+        // The migration ran once: a restart changes nothing.
+        MIGRATOR.run(&pool).await.unwrap();
     }
 
     /// A database made before the hardening (issue 12): invitation codes in clear are

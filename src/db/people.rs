@@ -110,7 +110,8 @@ pub async fn set_language(
 }
 
 /// Gives a person a role (and division), creating them when new, with the audit record.
-/// A known person keeps their language; the name is refreshed from Telegram.
+/// A known person keeps their language; the name is refreshed from Telegram. Their reports
+/// returned for correction that the new role cannot correct are withdrawn.
 pub async fn assign(
     tx: &mut Tx<'_>,
     telegram_id: i64,
@@ -136,6 +137,8 @@ pub async fn assign(
     .bind(&now)
     .execute(&mut **tx)
     .await?;
+    // A report returned to them that they can no longer correct holds its row no more.
+    super::requests::close_returns(tx, telegram_id, actor_id).await?;
     audit::record(
         tx,
         actor_id,
@@ -171,7 +174,8 @@ pub async fn members(pool: &SqlitePool) -> Result<Vec<Person>, sqlx::Error> {
 }
 
 /// Changes a known person's role (and division: a head's own, none for the other roles),
-/// with the audit record. False when the person is not known to the bot.
+/// with the audit record; their reports returned for correction that the new role cannot
+/// correct are withdrawn. False when the person is not known to the bot.
 pub async fn set_role(
     tx: &mut Tx<'_>,
     telegram_id: i64,
@@ -201,6 +205,8 @@ pub async fn set_role(
     .bind(telegram_id)
     .execute(&mut **tx)
     .await?;
+    // A report returned to them that they can no longer correct holds its row no more.
+    super::requests::close_returns(tx, telegram_id, Some(actor_id)).await?;
     if old_role == Role::Admin.code() && role != Role::Admin {
         // What an authorized person set in motion goes with their authority: their open
         // invitations are revoked with them.

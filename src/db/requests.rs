@@ -30,6 +30,12 @@ pub struct Request {
     /// A function typed because it is missing from the Registry, while it is not in it
     /// (it enters it when the report is accepted); the payload's `function_id` is then 0.
     pub typed_function: Option<String>,
+    /// The report returned for correction that this one corrects (the chain's previous).
+    pub previous_id: Option<i64>,
+    /// The report that corrects this one, once it was returned and sent again.
+    pub resent_as: Option<i64>,
+    /// The version of the row this report restores («Восстановить эту версию»).
+    pub restores_version: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -52,6 +58,9 @@ struct RequestRow {
     base_version: Option<i64>,
     function_id: Option<i64>,
     function_name: Option<String>,
+    previous_id: Option<i64>,
+    resent_as: Option<i64>,
+    restores_version: Option<i64>,
 }
 
 impl From<RequestRow> for Request {
@@ -74,6 +83,9 @@ impl From<RequestRow> for Request {
             decision_note: r.decision_note,
             base_version: r.base_version,
             typed_function: r.function_name.filter(|_| r.function_id.is_none()),
+            previous_id: r.previous_id,
+            resent_as: r.resent_as,
+            restores_version: r.restores_version,
         }
     }
 }
@@ -82,10 +94,16 @@ const SELECT: &str =
     "SELECT r.id, r.action, r.touchpoint_id, r.division_id, d.name AS division_name,
         r.reporter_id, p.name AS reporter_name, r.payload, r.reason_kind, r.reason_text, r.status,
         r.created_at, r.decided_by, r.decided_at, r.decision_note, r.base_version,
-        r.function_id, r.function_name
+        r.function_id, r.function_name, r.previous_id, r.restores_version,
+        (SELECT n.id FROM change_requests n WHERE n.previous_id = r.id) AS resent_as
      FROM change_requests r
      JOIN divisions d ON d.id = r.division_id
      LEFT JOIN people p ON p.telegram_id = r.reporter_id";
+
+/// A report that holds its row or point (`r`): one waiting for a decision, or one returned
+/// for correction and not yet sent again (it comes back, or is withdrawn).
+const WAITING: &str = "(r.status = 'pending' OR (r.status = 'returned' AND NOT EXISTS
+        (SELECT 1 FROM change_requests n WHERE n.previous_id = r.id)))";
 
 /// What a reporter sends.
 #[derive(Debug, Clone)]
@@ -105,6 +123,10 @@ pub struct NewRequest<'a> {
     /// A function typed because it is missing from the Registry: its name (the payload's
     /// `function_id` is then ignored).
     pub typed_function: Option<&'a str>,
+    /// The report returned for correction that this one corrects.
+    pub previous_id: Option<i64>,
+    /// The version of the row this report restores.
+    pub restores_version: Option<i64>,
 }
 
 /// Creates a pending request with its audit record, inside the caller's transaction.
@@ -127,8 +149,8 @@ pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), s
     let id = sqlx::query(
         "INSERT INTO change_requests (action, touchpoint_id, division_id, reporter_id, payload,
              reason_kind, reason_text, created_at, function_id, point_key, idempotency_key,
-             base_version, function_name, function_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             base_version, function_name, function_key, previous_id, restores_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(r.action.code())
     .bind(r.touchpoint_id)
@@ -144,6 +166,8 @@ pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), s
     .bind(r.base_version)
     .bind(r.typed_function)
     .bind(function_key)
+    .bind(r.previous_id)
+    .bind(r.restores_version)
     .execute(&mut **tx)
     .await?
     .last_insert_rowid();
@@ -157,6 +181,8 @@ pub async fn create(tx: &mut Tx<'_>, r: NewRequest<'_>) -> Result<(i64, bool), s
             "action": r.action.code(),
             "touchpoint_id": r.touchpoint_id,
             "reason_kind": r.reason_kind.code(),
+            "previous_id": r.previous_id,
+            "restores_version": r.restores_version,
         }),
     )
     .await?;
@@ -192,6 +218,10 @@ pub struct Submission<'a> {
     pub content: Content<'a>,
     /// The version of the row a change or an exclusion was based on.
     pub base_version: Option<i64>,
+    /// The report returned for correction that this one corrects (its author's own).
+    pub previous: Option<i64>,
+    /// The version of the row this report restores.
+    pub restores_version: Option<i64>,
     /// Identifies the act of sending (the chat and the summary card): the same update
     /// delivered twice finds the report it already made.
     pub key: &'a str,
@@ -212,6 +242,9 @@ pub enum Submitted {
     NothingChanged,
     /// Another report on the same row waits for a decision (its number).
     RowBusy(i64),
+    /// The report being corrected is no longer returned to its author (withdrawn, or
+    /// already sent again).
+    ReworkClosed,
 }
 
 /// Sends a report: one write transaction that checks the row and the one-point-per-process
@@ -222,10 +255,17 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
     if let Some(id) = by_key(&mut *tx, s.key).await? {
         return Ok(Submitted::Made(id));
     }
+    if let Some(previous) = s.previous {
+        if !open_return(&mut *tx, previous, s.reporter_id).await? {
+            return Ok(Submitted::ReworkClosed);
+        }
+    }
+    // A change or an exclusion needs its row in the list; a new row with a row id brings
+    // that excluded row back.
     let row = match s.row_id {
         Some(id) => match super::touchpoints::get(&mut *tx, id).await? {
             Some(r)
-                if r.status == crate::domain::RowStatus::Active
+                if (r.status == crate::domain::RowStatus::Active) == (s.action != Action::Add)
                     && r.division_id == s.division_id =>
             {
                 Some(r)
@@ -235,7 +275,7 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
         None => None,
     };
     if let Some(row) = s.row_id {
-        if let Some(other) = pending_on_row(&mut *tx, row).await? {
+        if let Some(other) = pending_on_row(&mut *tx, row, s.previous).await? {
             return Ok(Submitted::RowBusy(other));
         }
     }
@@ -262,7 +302,8 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
             }
             let same = match typed {
                 Some(name) => {
-                    pending_same_typed_point(&mut *tx, s.division_id, &data, name).await?
+                    pending_same_typed_point(&mut *tx, s.division_id, &data, name, s.previous)
+                        .await?
                 }
                 None => {
                     if let Some(existing) = super::touchpoints::find_same_point(
@@ -277,16 +318,18 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
                             return Ok(Submitted::Duplicate);
                         }
                     }
-                    pending_same_point(&mut *tx, &data, s.row_id).await?
+                    pending_same_point(&mut *tx, &data, s.row_id, s.previous).await?
                 }
             };
             if same.is_some() {
                 return Ok(Submitted::Duplicate);
             }
-            let reason_kind = match &row {
-                Some(old) if old.data == data => return Ok(Submitted::NothingChanged),
-                Some(old) => ReasonKind::of_change(&old.data, &data),
-                None => ReasonKind::Other,
+            let reason_kind = match (&row, s.action) {
+                (Some(old), Action::Change) if old.data == data => {
+                    return Ok(Submitted::NothingChanged)
+                }
+                (Some(old), Action::Change) => ReasonKind::of_change(&old.data, &data),
+                _ => ReasonKind::Other,
             };
             (Some(data), reason_kind, None)
         }
@@ -304,6 +347,8 @@ pub async fn submit(pool: &SqlitePool, s: Submission<'_>) -> Result<Submitted, s
             idempotency_key: s.key,
             base_version: s.base_version,
             typed_function: typed,
+            previous_id: s.previous,
+            restores_version: s.restores_version,
         },
     )
     .await?;
@@ -323,24 +368,46 @@ where
         .await
 }
 
-/// A pending report of the same point under the same function (3.7), other than one that
-/// changes `except_row` itself.
+/// Whether this report is returned to this author for correction and not yet sent again.
+pub async fn open_return<'e, E>(ex: E, id: i64, reporter_id: i64) -> Result<bool, sqlx::Error>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT r.id FROM change_requests r WHERE r.id = ? AND r.reporter_id = ?
+             AND r.status = 'returned' AND {WAITING}"
+    ))
+    .bind(id)
+    .bind(reporter_id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// A waiting report (pending, or returned for correction) of the same point under the
+/// same function (3.7), other than one that changes `except_row` itself and other than
+/// `except_request` (the report a correction replaces).
 pub async fn pending_same_point<'e, E>(
     ex: E,
     data: &TouchpointData,
     except_row: Option<i64>,
+    except_request: Option<i64>,
 ) -> Result<Option<i64>, sqlx::Error>
 where
     E: Executor<'e, Database = Sqlite>,
 {
-    sqlx::query_scalar(
-        "SELECT id FROM change_requests WHERE status = 'pending' AND function_id = ? AND point_key = ?
-             AND (?3 IS NULL OR touchpoint_id IS NULL OR touchpoint_id <> ?3)
-         ORDER BY id LIMIT 1",
-    )
+    sqlx::query_scalar(&format!(
+        "SELECT r.id FROM change_requests r
+         WHERE r.status IN ('pending', 'returned') AND {WAITING}
+             AND r.function_id = ?1 AND r.point_key = ?2
+             AND (?3 IS NULL OR r.touchpoint_id IS NULL OR r.touchpoint_id <> ?3)
+             AND (?4 IS NULL OR r.id <> ?4)
+         ORDER BY r.id LIMIT 1"
+    ))
     .bind(data.function_id)
     .bind(data.point_key())
     .bind(except_row)
+    .bind(except_request)
     .fetch_optional(ex)
     .await
 }
@@ -352,33 +419,97 @@ pub async fn pending_same_typed_point<'e, E>(
     division_id: i64,
     data: &TouchpointData,
     typed_name: &str,
+    except_request: Option<i64>,
 ) -> Result<Option<i64>, sqlx::Error>
 where
     E: Executor<'e, Database = Sqlite>,
 {
-    sqlx::query_scalar(
-        "SELECT id FROM change_requests WHERE status = 'pending' AND division_id = ?
-             AND function_key = ? AND point_key = ?
-         ORDER BY id LIMIT 1",
-    )
+    sqlx::query_scalar(&format!(
+        "SELECT r.id FROM change_requests r
+         WHERE r.status IN ('pending', 'returned') AND {WAITING} AND r.division_id = ?
+             AND r.function_key = ? AND r.point_key = ? AND (?4 IS NULL OR r.id <> ?4)
+         ORDER BY r.id LIMIT 1"
+    ))
     .bind(division_id)
     .bind(super::functions::typed_key(data.direction, typed_name))
     .bind(data.point_key())
+    .bind(except_request)
     .fetch_optional(ex)
     .await
 }
 
-/// A change or exclusion report on this row that waits for a decision.
-pub async fn pending_on_row<'e, E>(ex: E, row_id: i64) -> Result<Option<i64>, sqlx::Error>
+/// A report on this row that waits for a decision, or was returned for correction and
+/// not yet sent again, other than `except_request` (the report a correction replaces).
+pub async fn pending_on_row<'e, E>(
+    ex: E,
+    row_id: i64,
+    except_request: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error>
 where
     E: Executor<'e, Database = Sqlite>,
 {
-    sqlx::query_scalar(
-        "SELECT id FROM change_requests WHERE status = 'pending' AND touchpoint_id = ?
-         ORDER BY id LIMIT 1",
-    )
+    sqlx::query_scalar(&format!(
+        "SELECT r.id FROM change_requests r
+         WHERE r.status IN ('pending', 'returned') AND {WAITING} AND r.touchpoint_id = ?
+             AND (?2 IS NULL OR r.id <> ?2)
+         ORDER BY r.id LIMIT 1"
+    ))
     .bind(row_id)
+    .bind(except_request)
     .fetch_optional(ex)
+    .await
+}
+
+/// A person's reports returned for correction that they can no longer correct (their role
+/// or division changed): withdrawn, each with its audit record, so that no row stays held
+/// by a report nobody can send again. Inside the caller's transaction (the role's change).
+pub async fn close_returns(
+    tx: &mut Tx<'_>,
+    reporter_id: i64,
+    actor_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT r.id FROM change_requests r
+         WHERE r.reporter_id = ?1 AND r.status = 'returned' AND {WAITING}
+           AND NOT EXISTS (SELECT 1 FROM people p WHERE p.telegram_id = ?1
+                           AND (p.role = 'admin' OR (p.role = 'head' AND p.division_id = r.division_id)))"
+    ))
+    .bind(reporter_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for id in ids {
+        sqlx::query("UPDATE change_requests SET status = 'withdrawn', decided_at = ? WHERE id = ?")
+            .bind(ts(Utc::now()))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        audit::record(
+            tx,
+            actor_id,
+            "request.withdraw",
+            "change_request",
+            Some(id),
+            serde_json::json!({ "why": "the author can no longer report" }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The chain a report belongs to (returned, corrected, sent again …), first to last.
+pub async fn chain(pool: &SqlitePool, id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE
+             back(id, prev) AS (
+                 SELECT id, previous_id FROM change_requests WHERE id = ?1
+                 UNION SELECT c.id, c.previous_id FROM change_requests c JOIN back b ON c.id = b.prev),
+             fwd(id) AS (
+                 SELECT id FROM change_requests WHERE id = ?1
+                 UNION SELECT c.id FROM change_requests c JOIN fwd f ON c.previous_id = f.id)
+         SELECT id FROM back UNION SELECT id FROM fwd ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
     .await
 }
 
@@ -425,14 +556,14 @@ pub async fn count_pending(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// The reporter withdraws a pending request. One conditional write: `false` when it is no
-/// longer pending or not theirs.
+/// The reporter withdraws a pending request, or one returned for correction (which ends
+/// its chain). One conditional write: `false` when it no longer waits or is not theirs.
 pub async fn withdraw(pool: &SqlitePool, id: i64, reporter_id: i64) -> Result<bool, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
-    let done = sqlx::query(
-        "UPDATE change_requests SET status = 'withdrawn', decided_at = ?
-         WHERE id = ? AND reporter_id = ? AND status = 'pending'",
-    )
+    let done = sqlx::query(&format!(
+        "UPDATE change_requests AS r SET status = 'withdrawn', decided_at = ?
+         WHERE r.id = ? AND r.reporter_id = ? AND r.status IN ('pending', 'returned') AND {WAITING}"
+    ))
     .bind(ts(Utc::now()))
     .bind(id)
     .bind(reporter_id)
@@ -472,6 +603,8 @@ mod tests {
             idempotency_key: key,
             base_version: None,
             typed_function: None,
+            previous_id: None,
+            restores_version: None,
         }
     }
 
@@ -510,11 +643,14 @@ mod tests {
         tx.commit().await.unwrap();
         let same = sample(f, "LENOBL.RU");
         assert_eq!(
-            pending_same_point(&pool, &same, None).await.unwrap(),
+            pending_same_point(&pool, &same, None, None).await.unwrap(),
             Some(id)
         );
         let other = sample(f, "other.ru");
-        assert_eq!(pending_same_point(&pool, &other, None).await.unwrap(), None);
+        assert_eq!(
+            pending_same_point(&pool, &other, None, None).await.unwrap(),
+            None
+        );
     }
 
     #[tokio::test]

@@ -31,6 +31,18 @@ pub enum Outcome {
     /// The row changed since the report was made, in the same parts the report changes:
     /// accepting would undo an accepted change. The request stays pending.
     Conflict(Vec<Part>),
+    /// A return for correction is refused: the author can no longer report for the
+    /// report's division. The request stays pending.
+    AuthorCannotReport(CannotReport),
+}
+
+/// Why the author of a report could not correct it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CannotReport {
+    /// They no longer have access, or are no longer a head or an authorized person.
+    NoAccess,
+    /// They head another division now.
+    OtherDivision,
 }
 
 async fn mark(
@@ -105,7 +117,11 @@ pub async fn accept(pool: &SqlitePool, id: i64, admin: i64) -> Result<Outcome, s
         }
     }
     let applied = match (r.action, &payload, r.touchpoint_id) {
-        (Action::Add, Some(data), _) => touchpoints::insert(&mut tx, data, r.division_id, who)
+        // An excluded row brought back (a version restored): the same row, a new version.
+        (Action::Add, Some(data), Some(row)) => touchpoints::reinstate(&mut tx, row, data, who)
+            .await
+            .map(|_| Some(row)),
+        (Action::Add, Some(data), None) => touchpoints::insert(&mut tx, data, r.division_id, who)
             .await
             .map(Some),
         (Action::Change, Some(data), Some(row)) => {
@@ -242,6 +258,89 @@ async fn enter_typed_function(
     Ok(id)
 }
 
+/// Returns a request to its author for correction, with the note given («На доработку»).
+/// Refused when the author can no longer report for its division (`author_is_admin`: the
+/// settings make them an authorized person whatever the database says) or its row is gone;
+/// otherwise one conditional write with its audit record. The request then holds its row
+/// until it is sent again or withdrawn.
+pub async fn send_back(
+    pool: &SqlitePool,
+    id: i64,
+    admin: i64,
+    note: &str,
+    author_is_admin: bool,
+) -> Result<Outcome, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let Some(r) = requests::get(&mut *tx, id).await? else {
+        tx.rollback().await?;
+        return Ok(Outcome::NotFound);
+    };
+    if r.status != RequestStatus::Pending {
+        tx.rollback().await?;
+        return Ok(Outcome::AlreadyDecided(Box::new(r)));
+    }
+    if let Some(why) = author_cannot_report(&mut *tx, &r, author_is_admin).await? {
+        tx.rollback().await?;
+        return Ok(Outcome::AuthorCannotReport(why));
+    }
+    if let Some(row) = r.touchpoint_id {
+        // A change or an exclusion corrects a row in the list; a row brought back, an
+        // excluded one.
+        let there = touchpoints::get(&mut *tx, row)
+            .await?
+            .is_some_and(|t| (t.status == RowStatus::Active) == (r.action != Action::Add));
+        if !there {
+            tx.rollback().await?;
+            return Ok(Outcome::RowGone);
+        }
+    }
+    if !mark(&mut tx, id, RequestStatus::Returned, admin, Some(note)).await? {
+        let o = not_pending(&mut tx, id).await?;
+        tx.rollback().await?;
+        return Ok(o);
+    }
+    audit::record(
+        &mut tx,
+        Some(admin),
+        "request.return",
+        "change_request",
+        Some(id),
+        serde_json::json!({ "note": note }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outcome::Done {
+        row_id: r.touchpoint_id,
+    })
+}
+
+/// Why the author of a report may not report for its division now, if so
+/// (`author_is_admin`: the settings make them an authorized person).
+pub async fn author_cannot_report<'e, E>(
+    ex: E,
+    r: &Request,
+    author_is_admin: bool,
+) -> Result<Option<CannotReport>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    if author_is_admin {
+        return Ok(None);
+    }
+    let person: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT role, division_id FROM people WHERE telegram_id = ?")
+            .bind(r.reporter_id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(match person {
+        Some((role, _)) if role == "admin" => None,
+        Some((role, division)) if role == "head" => {
+            (division != Some(r.division_id)).then_some(CannotReport::OtherDivision)
+        }
+        _ => Some(CannotReport::NoAccess),
+    })
+}
+
 /// Rejects a request with the reason given.
 pub async fn reject(
     pool: &SqlitePool,
@@ -356,6 +455,7 @@ mod tests {
     use crate::db::requests::NewRequest;
     use crate::db::testing::db;
     use crate::db::touchpoints::tests::{sample, setup};
+    use crate::domain::record::Origin;
     use crate::domain::ReasonKind;
 
     async fn report(pool: &SqlitePool, d: i64, data: &TouchpointData, key: &str) -> i64 {
@@ -373,6 +473,8 @@ mod tests {
                 idempotency_key: key,
                 base_version: None,
                 typed_function: None,
+                previous_id: None,
+                restores_version: None,
             },
         )
         .await
@@ -509,6 +611,8 @@ mod tests {
                 idempotency_key: key,
                 base_version: Some(base),
                 typed_function: None,
+                previous_id: None,
+                restores_version: None,
             },
         )
         .await
@@ -605,6 +709,8 @@ mod tests {
                 idempotency_key: key,
                 base_version: None,
                 typed_function: Some(name),
+                previous_id: None,
+                restores_version: None,
             },
         )
         .await
@@ -671,6 +777,238 @@ mod tests {
             .await
             .unwrap(),
             Some(r.data.function_id)
+        );
+    }
+
+    async fn head(pool: &SqlitePool, division: Option<i64>) {
+        let mut tx = pool.begin().await.unwrap();
+        let role = if division.is_some() {
+            crate::domain::Role::Head
+        } else {
+            crate::domain::Role::Stranger
+        };
+        crate::db::people::assign(
+            &mut tx,
+            10,
+            "Ирина",
+            role,
+            division,
+            crate::domain::Lang::Ru,
+            Some(1),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    fn resend<'a>(
+        d: i64,
+        data: &'a TouchpointData,
+        previous: i64,
+        key: &'a str,
+    ) -> requests::Submission<'a> {
+        requests::Submission {
+            action: Action::Add,
+            row_id: None,
+            division_id: d,
+            reporter_id: 10,
+            content: requests::Content::Row {
+                data: data.clone(),
+                typed_function: None,
+            },
+            base_version: None,
+            previous: Some(previous),
+            restores_version: None,
+            key,
+            chat_id: 10,
+        }
+    }
+
+    /// Issue 15: a report returned for correction holds its point (and row) until it is
+    /// sent again, once, as the next report of its chain, or withdrawn.
+    #[tokio::test]
+    async fn a_returned_report_holds_its_point_until_sent_again_once() {
+        let (pool, _dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        let data = sample(f, "a.ru");
+        let id = report(&pool, d, &data, "k").await;
+        // An author who cannot report: refused, still pending.
+        head(&pool, None).await;
+        assert_eq!(
+            send_back(&pool, id, 1, "Уточните", false).await.unwrap(),
+            Outcome::AuthorCannotReport(CannotReport::NoAccess)
+        );
+        let mut tx = pool.begin().await.unwrap();
+        let (elsewhere, _) = crate::db::divisions::get_or_create(&mut tx, "Другой", 1)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        head(&pool, Some(elsewhere.id)).await;
+        assert_eq!(
+            send_back(&pool, id, 1, "Уточните", false).await.unwrap(),
+            Outcome::AuthorCannotReport(CannotReport::OtherDivision)
+        );
+        // … unless the settings make them an authorized person.
+        assert_eq!(
+            send_back(&pool, id, 1, "Уточните", true).await.unwrap(),
+            Outcome::Done { row_id: None }
+        );
+        let r = requests::get(&pool, id).await.unwrap().unwrap();
+        assert_eq!(r.status, RequestStatus::Returned);
+        assert!(pending(&pool).await.unwrap().is_empty(), "not in /pending");
+        assert!(matches!(
+            send_back(&pool, id, 1, "ещё", true).await.unwrap(),
+            Outcome::AlreadyDecided(_)
+        ));
+        assert!(matches!(
+            accept(&pool, id, 1).await.unwrap(),
+            Outcome::AlreadyDecided(_)
+        ));
+        // The point stays taken, except for the report's own correction.
+        assert_eq!(
+            requests::pending_same_point(&pool, &data, None, None)
+                .await
+                .unwrap(),
+            Some(id)
+        );
+        assert_eq!(
+            requests::pending_same_point(&pool, &data, None, Some(id))
+                .await
+                .unwrap(),
+            None
+        );
+        // Only its author sends it again, once.
+        let mut other = resend(d, &data, id, "k2");
+        other.reporter_id = 11;
+        assert_eq!(
+            requests::submit(&pool, other).await.unwrap(),
+            requests::Submitted::ReworkClosed
+        );
+        let requests::Submitted::Made(next) = requests::submit(&pool, resend(d, &data, id, "k2"))
+            .await
+            .unwrap()
+        else {
+            panic!("not sent again")
+        };
+        assert_eq!(
+            requests::submit(&pool, resend(d, &data, id, "k3"))
+                .await
+                .unwrap(),
+            requests::Submitted::ReworkClosed
+        );
+        assert_eq!(requests::chain(&pool, id).await.unwrap(), vec![id, next]);
+        assert_eq!(requests::chain(&pool, next).await.unwrap(), vec![id, next]);
+        let first = requests::get(&pool, id).await.unwrap().unwrap();
+        assert_eq!(
+            (first.status, first.resent_as),
+            (RequestStatus::Returned, Some(next))
+        );
+        assert!(
+            !requests::withdraw(&pool, id, 10).await.unwrap(),
+            "sent again: withdraw the new one"
+        );
+        assert_eq!(
+            requests::pending_same_point(&pool, &data, None, None)
+                .await
+                .unwrap(),
+            Some(next)
+        );
+        // Returned again and withdrawn: the chain ends, the point is free.
+        send_back(&pool, next, 1, "Нет", true).await.unwrap();
+        assert!(requests::withdraw(&pool, next, 10).await.unwrap());
+        // A return its author can no longer correct (moved to another division) is
+        // withdrawn with the move: nothing holds the point then.
+        let third = report(&pool, d, &sample(f, "b.ru"), "k4").await;
+        head(&pool, Some(d)).await;
+        send_back(&pool, third, 1, "Нет", false).await.unwrap();
+        head(&pool, Some(elsewhere.id)).await;
+        assert_eq!(
+            requests::get(&pool, third).await.unwrap().unwrap().status,
+            RequestStatus::Withdrawn
+        );
+        assert_eq!(
+            requests::pending_same_point(&pool, &data, None, None)
+                .await
+                .unwrap(),
+            None
+        );
+        let audits: Vec<String> = sqlx::query_scalar(
+            "SELECT action FROM audit_log WHERE entity = 'change_request' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            audits,
+            vec![
+                "request.create",
+                "request.return",
+                "request.create",
+                "request.return",
+                "request.withdraw",
+                "request.create",
+                "request.return",
+                "request.withdraw"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_excluded_row_comes_back_as_the_same_row_once() {
+        let (pool, _dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        let data = sample(f, "a.ru");
+        let add = report(&pool, d, &data, "k").await;
+        let Outcome::Done { row_id: Some(row) } = accept(&pool, add, 1).await.unwrap() else {
+            panic!()
+        };
+        let mut tx = pool.begin().await.unwrap();
+        let who = Provenance {
+            origin: Origin::Import("x".into()),
+            reported_by: None,
+            accepted_by: Some(1),
+        };
+        touchpoints::exclude(&mut tx, row, who.clone())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let back = |key: &'static str| requests::Submission {
+            action: Action::Add,
+            row_id: Some(row),
+            division_id: d,
+            reporter_id: 1,
+            content: requests::Content::Row {
+                data: data.clone(),
+                typed_function: None,
+            },
+            base_version: None,
+            previous: None,
+            restores_version: Some(1),
+            key,
+            chat_id: 1,
+        };
+        let requests::Submitted::Made(id) = requests::submit(&pool, back("b1")).await.unwrap()
+        else {
+            panic!("not made")
+        };
+        assert_eq!(
+            requests::submit(&pool, back("b2")).await.unwrap(),
+            requests::Submitted::RowBusy(id),
+            "one report on a row at a time"
+        );
+        assert_eq!(
+            accept(&pool, id, 2).await.unwrap(),
+            Outcome::Done { row_id: Some(row) }
+        );
+        let now = touchpoints::get(&pool, row).await.unwrap().unwrap();
+        assert_eq!(
+            (now.status, now.version, &now.data),
+            (RowStatus::Active, 3, &data)
+        );
+        // Active now: a second return is refused (the row is not excluded).
+        assert_eq!(
+            requests::submit(&pool, back("b3")).await.unwrap(),
+            requests::Submitted::RowGone
         );
     }
 }

@@ -262,6 +262,56 @@ pub async fn update(
     Ok(())
 }
 
+/// Brings an excluded row back into the list with this content, as its next version (a
+/// version restored): the same row, its history kept.
+pub async fn reinstate(
+    tx: &mut Tx<'_>,
+    id: i64,
+    data: &TouchpointData,
+    who: Provenance,
+) -> Result<(), WriteError> {
+    if let Some(existing) =
+        find_same_point(&mut **tx, data.function_id, data.kind, &data.point).await?
+    {
+        return Err(WriteError::Duplicate(existing));
+    }
+    let done = sqlx::query(
+        "UPDATE touchpoints SET function_id = ?, direction = ?, kind = ?, channel = ?, point = ?,
+             point_key = ?, other_need = ?, features = ?, clients = ?, little_used = ?,
+             status = 'active', version = version + 1, updated_at = ?
+         WHERE id = ? AND status = 'excluded'",
+    )
+    .bind(data.function_id)
+    .bind(data.direction.code())
+    .bind(data.kind.code())
+    .bind(data.channel.code())
+    .bind(data.point.trim())
+    .bind(data.point_key())
+    .bind(data.other_need.as_deref())
+    .bind(data.features.as_deref())
+    .bind(data.clients.code())
+    .bind(data.little_used)
+    .bind(ts(Utc::now()))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(WriteError::NotActive(id));
+    }
+    write_needs(tx, id, &data.needs).await?;
+    super::versions::write(tx, id, &who).await?;
+    audit::record(
+        tx,
+        who.accepted_by,
+        "touchpoint.reinstate",
+        "touchpoint",
+        Some(id),
+        serde_json::json!({ "origin": who.origin, "data": data }),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Excludes an active row from the list (it stays in the database with its history).
 pub async fn exclude(tx: &mut Tx<'_>, id: i64, who: Provenance) -> Result<(), WriteError> {
     let done = sqlx::query(

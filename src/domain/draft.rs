@@ -61,10 +61,23 @@ pub enum Field {
     Needs,
     Features,
     Clients,
+    /// An exclusion's reason (5.1).
+    Reason,
 }
 
 impl Field {
     pub const ALL: &'static [Field] = &[
+        Field::Function,
+        Field::Kind,
+        Field::Point,
+        Field::Needs,
+        Field::Features,
+        Field::Clients,
+        Field::Reason,
+    ];
+
+    /// The columns of a row.
+    const ROW: &'static [Field] = &[
         Field::Function,
         Field::Kind,
         Field::Point,
@@ -81,6 +94,7 @@ impl Field {
             Field::Needs => "needs",
             Field::Features => "feat",
             Field::Clients => "cl",
+            Field::Reason => "rs",
         }
     }
 
@@ -88,11 +102,13 @@ impl Field {
         Self::ALL.iter().copied().find(|f| f.code() == s)
     }
 
-    /// The fields a draft of this mode may re-enter: a change keeps its function.
+    /// The fields a draft of this mode may re-enter: a change keeps its function, an
+    /// exclusion has only its reason.
     pub fn editable(mode: Mode) -> &'static [Field] {
         match mode {
-            Mode::New => Field::ALL,
-            _ => &Field::ALL[1..],
+            Mode::New => Field::ROW,
+            Mode::Change => &Field::ROW[1..],
+            Mode::Exclude => &[Field::Reason],
         }
     }
 }
@@ -167,6 +183,14 @@ pub struct Draft {
     /// report into the row as it will stand then, never undoing a change accepted since.
     #[serde(default)]
     pub base_version: Option<i64>,
+    /// The report returned for correction that this draft corrects: sent, it becomes the
+    /// next report of that chain.
+    #[serde(default)]
+    pub rework_of: Option<i64>,
+    /// The version of the row this draft restores («Восстановить эту версию»). A draft of
+    /// a new row with `row_id` brings that excluded row back.
+    #[serde(default)]
+    pub restore_version: Option<i64>,
 }
 
 /// Reads a field that is present (even as `null`) as `Some`.
@@ -243,10 +267,14 @@ impl Draft {
 
     /// Fills the draft with a row's current content (for a change).
     pub fn prefill(&mut self, row: &Row) {
-        let r = &row.data;
         self.division_id = Some(row.division_id);
         self.row_id = Some(row.id);
         self.base_version = Some(row.version);
+        self.fill(&row.data);
+    }
+
+    /// Fills the columns with a row's content (a row, a version, a report's proposal).
+    pub fn fill(&mut self, r: &TouchpointData) {
         self.direction = Some(r.direction);
         self.function_id = Some(r.function_id);
         self.function_name = None;
@@ -278,6 +306,10 @@ impl Draft {
             Field::Needs => self.other_need = None,
             Field::Features => self.features = None,
             Field::Clients => self.clients = None,
+            Field::Reason => {
+                self.reason_kind = None;
+                self.reason_text = None;
+            }
         }
     }
 }
@@ -381,7 +413,19 @@ mod tests {
         d.clear(Field::Function);
         assert_eq!(d.next_step(), Step::Direction);
         assert_eq!(Field::editable(Mode::Change).first(), Some(&Field::Kind));
-        assert_eq!(Field::editable(Mode::New).len(), Field::ALL.len());
+        assert_eq!(Field::editable(Mode::New).len(), Field::ALL.len() - 1);
+        assert_eq!(Field::editable(Mode::Exclude), &[Field::Reason]);
+        let mut x = Draft {
+            mode: Mode::Exclude,
+            division_id: Some(1),
+            row_id: Some(5),
+            reason_kind: Some(ReasonKind::Other),
+            reason_text: Some("Закрыт".into()),
+            ..Default::default()
+        };
+        assert_eq!(x.next_step(), Step::Summary);
+        x.clear(Field::Reason);
+        assert_eq!(x.next_step(), Step::ExcludeReason);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod dict;
 pub mod draft;
+pub mod notice;
 pub mod people;
 pub mod record;
 pub mod request;

@@ -81,6 +81,9 @@ pub enum RequestStatus {
     Accepted,
     Rejected,
     Withdrawn,
+    /// Returned to its author for correction (with a note): not waiting for a decision, but
+    /// its row stays taken until it is sent again (as a new report) or withdrawn.
+    Returned,
 }
 
 impl RequestStatus {
@@ -90,6 +93,7 @@ impl RequestStatus {
             RequestStatus::Accepted => "accepted",
             RequestStatus::Rejected => "rejected",
             RequestStatus::Withdrawn => "withdrawn",
+            RequestStatus::Returned => "returned",
         }
     }
 
@@ -99,6 +103,7 @@ impl RequestStatus {
             RequestStatus::Accepted,
             RequestStatus::Rejected,
             RequestStatus::Withdrawn,
+            RequestStatus::Returned,
         ]
         .into_iter()
         .find(|r| r.code() == s)
@@ -133,7 +138,7 @@ mod tests {
         for r in ReasonKind::ALL {
             assert_eq!(ReasonKind::from_code(r.code()), Some(*r));
         }
-        for s in ["pending", "accepted", "rejected", "withdrawn"] {
+        for s in ["pending", "accepted", "rejected", "withdrawn", "returned"] {
             assert_eq!(RequestStatus::from_code(s).unwrap().code(), s);
         }
         assert_eq!(RequestStatus::from_code("x"), None);

@@ -1,5 +1,8 @@
 //! `/history <row number or part of it>`: a row's versions, with who reported and who
-//! accepted each; a text matching several rows offers them as buttons.
+//! accepted each; a text matching several rows offers them as buttons. Under the history,
+//! `Восстановить версию N` for each earlier version that differs from the row as it stands
+//! (the report flow opens it as a report of a change, or of an excluded row's return:
+//! reviewed like any other, a new version, the past untouched).
 
 use std::sync::Arc;
 
@@ -9,7 +12,7 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::access::admin_only;
 use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
-use crate::bot::callback::CallbackData;
+use crate::bot::callback::{CallbackData, DraftCb};
 use crate::bot::commands::Command;
 use crate::bot::route::{command, pressed};
 use crate::bot::ui::card::{self, View};
@@ -21,6 +24,8 @@ use crate::tr;
 
 /// At most this many matching rows are offered.
 const MATCHES: usize = 20;
+/// At most this many versions (the latest) are offered to restore.
+const RESTORABLE: usize = 10;
 
 pub fn schema() -> UpdateHandler<HandlerError> {
     dptree::entry()
@@ -49,9 +54,7 @@ async fn history(bot: TgBot, app: Arc<App>, actor: Actor, arg: String) -> Handle
         return Ok(());
     }
     if let Ok(id) = arg.trim_start_matches('№').trim().parse::<i64>() {
-        let text = history_text(&app, lang, id).await?;
-        ui::send(&bot, actor.chat(), text).await?;
-        return Ok(());
+        return send_history(&bot, &app, &actor, id).await;
     }
     let needle = arg.to_lowercase();
     let found: Vec<_> = db::touchpoints::list_active(&app.pool, Default::default())
@@ -99,14 +102,50 @@ async fn history(bot: TgBot, app: Arc<App>, actor: Actor, arg: String) -> Handle
 }
 
 async fn pressed_row(bot: TgBot, app: Arc<App>, actor: Actor, id: i64) -> HandlerResult {
-    let text = history_text(&app, actor.lang, id).await?;
-    ui::send(&bot, actor.chat(), text).await?;
+    send_history(&bot, &app, &actor, id).await
+}
+
+/// The history of a row, with a button for each version that can be restored.
+async fn send_history(bot: &TgBot, app: &App, actor: &Actor, row_id: i64) -> HandlerResult {
+    let lang = actor.lang;
+    let versions = db::versions::of_row(&app.pool, row_id).await?;
+    let text = history_text(app, lang, row_id, &versions).await?;
+    let current = db::touchpoints::get(&app.pool, row_id).await?;
+    let restorable: Vec<i64> = match &current {
+        Some(now) => versions
+            .iter()
+            .filter(|v| v.row.status == RowStatus::Active)
+            .filter(|v| now.status == RowStatus::Excluded || v.row.data != now.data)
+            .map(|v| v.row.version)
+            .collect(),
+        None => vec![],
+    };
+    let rows: Vec<_> = restorable
+        .iter()
+        .rev()
+        .take(RESTORABLE)
+        .map(|v| {
+            vec![ui::button(
+                tr!(app.i18n, lang, "btn-restore-version", version = *v),
+                CallbackData::OpenDraft(DraftCb::Restore(row_id, *v), false),
+            )]
+        })
+        .collect();
+    if rows.is_empty() {
+        ui::send(bot, actor.chat(), text).await?;
+    } else {
+        ui::send_kb(bot, actor.chat(), text, InlineKeyboardMarkup::new(rows)).await?;
+    }
     Ok(())
 }
 
-async fn history_text(app: &App, lang: Lang, row_id: i64) -> Result<String, HandlerError> {
+async fn history_text(
+    app: &App,
+    lang: Lang,
+    row_id: i64,
+    versions: &[db::versions::Version],
+) -> Result<String, HandlerError> {
     let i = &app.i18n;
-    let versions = db::versions::of_row(&app.pool, row_id).await?;
     let Some(last) = versions.last() else {
         return Ok(tr!(i, lang, "history-none", id = row_id));
     };
@@ -117,7 +156,7 @@ async fn history_text(app: &App, lang: Lang, row_id: i64) -> Result<String, Hand
         id = row_id,
         division = esc(&last.row.division_name)
     )];
-    for v in &versions {
+    for v in versions {
         let name = |id: Option<i64>| async move {
             match id {
                 Some(id) => esc(&app.name_of(id).await),

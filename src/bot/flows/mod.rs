@@ -9,6 +9,7 @@ pub mod invite;
 pub mod list;
 pub mod list_import;
 pub mod my;
+pub mod notices;
 pub mod registry;
 pub mod remind;
 pub mod report;

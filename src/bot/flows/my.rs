@@ -1,5 +1,7 @@
 //! `/my`: a person's own reports and where they stand (3.8.4), newest first, a page at a
-//! time; a pending one can be withdrawn.
+//! time; a pending one can be withdrawn; one returned for correction can be corrected
+//! (`Исправить`, opened by the report flow) or withdrawn, which ends its chain. A report
+//! of a chain (returned, corrected, sent again …) shows the chain.
 
 use std::sync::Arc;
 
@@ -10,7 +12,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::bot::access::reporters_only;
 use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
-use crate::bot::callback::CallbackData;
+use crate::bot::callback::{CallbackData, DraftCb};
 use crate::bot::commands::Command;
 use crate::bot::press::Press;
 use crate::bot::route::{command, pressed};
@@ -102,6 +104,13 @@ fn status_label(app: &App, lang: Lang, r: &Request) -> String {
             "status-withdrawn",
             date = r.decided_at.map(date).unwrap_or_default()
         ),
+        RequestStatus::Returned => tr!(
+            i,
+            lang,
+            "status-returned",
+            date = r.decided_at.map(date).unwrap_or_default(),
+            note = esc(&short(r.decision_note.as_deref().unwrap_or("—")))
+        ),
     }
 }
 
@@ -123,7 +132,7 @@ async fn page(
     let mut blocks = vec![tr!(i, lang, "my-title", count = total)];
     let mut rows: Vec<Vec<InlineKeyboardButton>> = vec![];
     for r in &list {
-        blocks.push(tr!(
+        let mut item = tr!(
             i,
             lang,
             "my-item",
@@ -133,8 +142,26 @@ async fn page(
             division = esc(&r.division_name),
             sent = date(r.created_at),
             status = status_label(app, lang, r)
-        ));
-        if r.status == RequestStatus::Pending {
+        );
+        if r.previous_id.is_some() || r.resent_as.is_some() {
+            let chain = db::requests::chain(&app.pool, r.id)
+                .await?
+                .iter()
+                .map(|id| format!("№\u{a0}{id}"))
+                .collect::<Vec<_>>()
+                .join(" → ");
+            item.push('\n');
+            item.push_str(&tr!(i, lang, "my-chain", chain = chain));
+        }
+        blocks.push(item);
+        let returned = r.status == RequestStatus::Returned && r.resent_as.is_none();
+        if returned {
+            rows.push(vec![InlineKeyboardButton::callback(
+                tr!(i, lang, "btn-rework-id", id = r.id),
+                CallbackData::OpenDraft(DraftCb::Rework(r.id), false).encode(),
+            )]);
+        }
+        if r.status == RequestStatus::Pending || returned {
             rows.push(vec![InlineKeyboardButton::callback(
                 tr!(i, lang, "btn-withdraw", id = r.id),
                 CallbackData::Withdraw(r.id).encode(),

@@ -1,7 +1,9 @@
-//! Review (3.3): every report reaches every authorized person as a card with `Принять` and
-//! `Отклонить` (`ui::review`); a decision is one conditional write (see `db::review`),
-//! answered at once, then every copy of the card shows who decided and when, and the
-//! reporter is told. Also `/pending`, the queue.
+//! Review (3.3): every report reaches every authorized person as a card with `Принять`,
+//! `Отклонить` and `На доработку` (`ui::review`); a decision is one conditional write (see
+//! `db::review`), answered at once, then every copy of the card shows who decided and when,
+//! and the reporter is told. `На доработку` asks what to correct and sends the report back
+//! to its author with an `Исправить` button (which the report flow opens as a draft), unless
+//! the author can no longer report. Also `/pending`, the queue.
 
 use std::sync::Arc;
 
@@ -12,7 +14,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::bot::access::{admin_only, admin_only_step};
 use crate::bot::app::{Actor, App, HandlerError, HandlerResult, TgBot};
-use crate::bot::callback::CallbackData;
+use crate::bot::callback::{CallbackData, DraftCb};
 use crate::bot::commands::Command;
 use crate::bot::press::Press;
 use crate::bot::route::{command, message, pressed};
@@ -20,7 +22,7 @@ use crate::bot::state::{BotDialogue, State};
 use crate::bot::ui::card::{self, View};
 use crate::bot::ui::{self, esc, review};
 use crate::db;
-use crate::db::review::Outcome;
+use crate::db::review::{CannotReport, Outcome};
 use crate::domain::record::Part;
 use crate::domain::touchpoint::{clean_text, TextProblem, MAX_REASON};
 use crate::domain::{Lang, RequestStatus};
@@ -54,14 +56,25 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                     case![CallbackData::RejectChanged(id)]
                         .chain(admin_only())
                         .endpoint(reject_changed),
+                )
+                .branch(
+                    case![CallbackData::Return(id)]
+                        .chain(admin_only())
+                        .endpoint(return_ask),
                 ),
         )
         .branch(
-            message().branch(
-                case![State::RejectReason { request_id, card }]
-                    .chain(admin_only_step())
-                    .endpoint(reason),
-            ),
+            message()
+                .branch(
+                    case![State::RejectReason { request_id, card }]
+                        .chain(admin_only_step())
+                        .endpoint(reason),
+                )
+                .branch(
+                    case![State::ReturnNote { request_id, card }]
+                        .chain(admin_only_step())
+                        .endpoint(return_note),
+                ),
         )
 }
 
@@ -127,6 +140,12 @@ async fn refusal(app: &App, lang: Lang, o: &Outcome, html: bool) -> (String, boo
             ),
             true,
         ),
+        Outcome::AuthorCannotReport(CannotReport::NoAccess) => {
+            (tr!(i, lang, "return-refused-access"), true)
+        }
+        Outcome::AuthorCannotReport(CannotReport::OtherDivision) => {
+            (tr!(i, lang, "return-refused-division"), true)
+        }
     }
 }
 
@@ -347,6 +366,131 @@ async fn reason(
             let (text, _) = refusal(&app, lang, &other, true).await;
             ui::send(&bot, actor.chat(), text).await?;
         }
+    }
+    Ok(())
+}
+
+/// The typed answer to a question: the text cleaned, or what is wrong with it (told).
+async fn typed(bot: &TgBot, app: &App, actor: &Actor, msg: &Message) -> Option<String> {
+    let lang = actor.lang;
+    let i = &app.i18n;
+    let problem = match msg.text().map(|t| clean_text(t, MAX_REASON)) {
+        Some(Ok(t)) => return Some(t),
+        None => tr!(i, lang, "expected-text"),
+        Some(Err(TextProblem::Empty)) => tr!(i, lang, "text-empty"),
+        Some(Err(TextProblem::TooLong { max })) => tr!(i, lang, "text-too-long", max = max),
+    };
+    if let Err(e) = ui::send(bot, actor.chat(), problem).await {
+        log::warn!("telling {} about their answer: {e}", actor.id);
+    }
+    None
+}
+
+/// `На доработку`: refused at once when the author can no longer report (the
+/// authorized person is told why); otherwise asks what to correct.
+async fn return_ask(
+    bot: TgBot,
+    app: Arc<App>,
+    actor: Actor,
+    press: Press,
+    dialogue: BotDialogue,
+    id: i64,
+) -> HandlerResult {
+    let lang = actor.lang;
+    let Some(r) = db::requests::get(&app.pool, id).await? else {
+        press.note(tr!(app.i18n, lang, "button-stale")).await;
+        return Ok(());
+    };
+    if r.status != RequestStatus::Pending {
+        let o = Outcome::AlreadyDecided(Box::new(r));
+        answer_refusal(&press, &app, lang, &o).await;
+        return Ok(());
+    }
+    let author_is_admin = app.admins.contains(&r.reporter_id);
+    if let Some(why) = db::review::author_cannot_report(&app.pool, &r, author_is_admin).await? {
+        answer_refusal(&press, &app, lang, &Outcome::AuthorCannotReport(why)).await;
+        return Ok(());
+    }
+    let kb = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+        tr!(app.i18n, lang, "btn-cancel"),
+        CallbackData::Cancel.encode(),
+    )]]);
+    let sent = ui::send_kb(
+        &bot,
+        actor.chat(),
+        tr!(app.i18n, lang, "ask-return-note", id = id, max = MAX_REASON),
+        kb,
+    )
+    .await?;
+    dialogue
+        .update(State::ReturnNote {
+            request_id: id,
+            card: Some(sent.id.0),
+        })
+        .await?;
+    press.note(tr!(app.i18n, lang, "review-give-note")).await;
+    Ok(())
+}
+
+/// What to correct, typed after `На доработку`: the report goes back to its author (one
+/// conditional write with its audit record), every card shows it, and the author gets the
+/// note with `Исправить`.
+async fn return_note(
+    bot: TgBot,
+    msg: Message,
+    app: Arc<App>,
+    actor: Actor,
+    dialogue: BotDialogue,
+    (request_id, _card): (i64, Option<i32>),
+) -> HandlerResult {
+    let lang = actor.lang;
+    let i = &app.i18n;
+    let Some(note) = typed(&bot, &app, &actor, &msg).await else {
+        return Ok(());
+    };
+    let author_is_admin = match db::requests::get(&app.pool, request_id).await? {
+        Some(r) => app.admins.contains(&r.reporter_id),
+        None => false,
+    };
+    let outcome =
+        db::review::send_back(&app.pool, request_id, actor.id, &note, author_is_admin).await?;
+    dialogue.exit().await?;
+    if !matches!(outcome, Outcome::Done { .. }) {
+        let (text, _) = refusal(&app, lang, &outcome, true).await;
+        ui::send(&bot, actor.chat(), text).await?;
+        return Ok(());
+    }
+    log::info!(
+        "request {request_id} returned for correction by admin {}",
+        actor.id
+    );
+    ui::send(
+        &bot,
+        actor.chat(),
+        tr!(i, lang, "review-done-returned", id = request_id),
+    )
+    .await?;
+    // The return is safe; what follows only informs (failures are logged).
+    let Some(r) = review::update_cards(&bot, &app, request_id, &actor.name).await? else {
+        return Ok(());
+    };
+    let lang = app.lang_of(r.reporter_id).await;
+    let text = tr!(
+        i,
+        lang,
+        "outcome-returned",
+        id = r.id,
+        note = esc(r.decision_note.as_deref().unwrap_or("—"))
+    );
+    let kb = InlineKeyboardMarkup::new(vec![vec![ui::button(
+        tr!(i, lang, "btn-rework"),
+        CallbackData::OpenDraft(DraftCb::Rework(r.id), false),
+    )]]);
+    if let Err(e) = ui::send_kb(&bot, ChatId(r.reporter_id), text, kb).await {
+        log::warn!(
+            "telling reporter {} about returned request {request_id}: {e}",
+            r.reporter_id
+        );
     }
     Ok(())
 }

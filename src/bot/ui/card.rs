@@ -207,3 +207,26 @@ pub fn diff_lines(app: &App, lang: Lang, old: &View, new: &View) -> String {
     }
     out.join("\n")
 }
+
+/// Only the lines whose value differs, as `old → new`; `None` when nothing differs.
+pub fn changed_lines(app: &App, lang: Lang, old: &View, new: &View) -> Option<String> {
+    let mut out: Vec<String> = line_labels(app, lang)
+        .iter()
+        .zip(
+            values(app, lang, old)
+                .into_iter()
+                .zip(values(app, lang, new)),
+        )
+        .filter(|(_, (o, n))| o != n)
+        .map(|(label, (o, n))| format!("<b>{label}</b> <s>{o}</s> → <u>{n}</u>"))
+        .collect();
+    if old.little_used != new.little_used {
+        out.push(little_used_line(
+            app,
+            lang,
+            Some(old.little_used),
+            new.little_used,
+        ));
+    }
+    (!out.is_empty()).then(|| out.join("\n"))
+}

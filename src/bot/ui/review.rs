@@ -26,36 +26,31 @@ pub async fn card_text(app: &App, lang: Lang, r: &Request) -> Result<String, sql
         Some(id) => db::touchpoints::get(&app.pool, id).await?,
         None => None,
     };
-    // What the report proposes; a function typed by the reporter is not in the Registry yet.
-    let proposed = match &r.payload {
-        Some(data) => {
-            let mut v = view_of(app, data).await?;
-            if let Some(name) = &r.typed_function {
-                v.function = Some((name.clone(), None, false));
-            }
-            Some(v)
-        }
-        None => None,
-    };
+    let proposed = proposed(app, r).await?;
     let body = match (r.action, &proposed, &row) {
         (Action::Change, Some(new), Some(old)) => {
             card::diff_lines(app, lang, &View::of_row(old), new)
         }
         (_, Some(new), _) => card::lines(app, lang, new),
-        (_, None, Some(old)) => {
-            let reason = match (&r.reason_text, r.reason_kind) {
-                (Some(t), _) => esc(t),
-                (None, crate::domain::ReasonKind::Registry) => tr!(i, lang, "reason-registry"),
-                _ => "—".into(),
-            };
-            format!(
-                "{}\n{}",
-                card::lines(app, lang, &View::of_row(old)),
-                tr!(i, lang, "review-reason", reason = reason)
-            )
-        }
+        (_, None, Some(old)) => format!(
+            "{}\n{}",
+            card::lines(app, lang, &View::of_row(old)),
+            tr!(i, lang, "review-reason", reason = reason(app, lang, r))
+        ),
         _ => "—".into(),
     };
+    let mut head = vec![];
+    if let (Some(version), Some(row)) = (r.restores_version, r.touchpoint_id) {
+        head.push(match r.action {
+            Action::Add => tr!(i, lang, "review-restore-back", row = row, version = version),
+            _ => tr!(i, lang, "review-restore", row = row, version = version),
+        });
+    }
+    if let Some(previous) = r.previous_id {
+        head.push(resent(app, lang, r, previous).await?);
+    }
+    head.push(body);
+    let body = head.join("\n\n");
     Ok(tr!(
         i,
         lang,
@@ -69,17 +64,78 @@ pub async fn card_text(app: &App, lang: Lang, r: &Request) -> Result<String, sql
     ))
 }
 
+/// What a report proposes; a function typed by the reporter is not in the Registry yet.
+async fn proposed(app: &App, r: &Request) -> Result<Option<View>, sqlx::Error> {
+    Ok(match &r.payload {
+        Some(data) => {
+            let mut v = view_of(app, data).await?;
+            if let Some(name) = &r.typed_function {
+                v.function = Some((name.clone(), None, false));
+            }
+            Some(v)
+        }
+        None => None,
+    })
+}
+
+/// An exclusion's reason, in words (HTML).
+fn reason(app: &App, lang: Lang, r: &Request) -> String {
+    match (&r.reason_text, r.reason_kind) {
+        (Some(t), _) => esc(t),
+        (None, crate::domain::ReasonKind::Registry) => tr!(app.i18n, lang, "reason-registry"),
+        _ => "—".into(),
+    }
+}
+
+/// «Повторно, после доработки отчёта №N»: the note it was returned with, and what changed
+/// since that version of the report.
+async fn resent(app: &App, lang: Lang, r: &Request, previous: i64) -> Result<String, sqlx::Error> {
+    let i = &app.i18n;
+    let Some(p) = db::requests::get(&app.pool, previous).await? else {
+        return Ok(tr!(i, lang, "review-resent", id = previous, note = "—"));
+    };
+    let note = esc(p.decision_note.as_deref().unwrap_or("—"));
+    let changes = match (proposed(app, &p).await?, proposed(app, r).await?) {
+        (Some(old), Some(new)) => card::changed_lines(app, lang, &old, &new),
+        _ => {
+            let (old, new) = (reason(app, lang, &p), reason(app, lang, r));
+            (old != new).then(|| {
+                tr!(
+                    i,
+                    lang,
+                    "review-reason",
+                    reason = format!("<s>{old}</s> → <u>{new}</u>")
+                )
+            })
+        }
+    };
+    let changes = match changes {
+        Some(lines) => tr!(i, lang, "review-resent-changes", lines = lines),
+        None => tr!(i, lang, "review-resent-same"),
+    };
+    Ok(format!(
+        "{}\n{changes}",
+        tr!(i, lang, "review-resent", id = previous, note = note)
+    ))
+}
+
 fn buttons(app: &App, lang: Lang, id: i64) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        InlineKeyboardButton::callback(
-            tr!(app.i18n, lang, "btn-accept"),
-            CallbackData::Accept(id).encode(),
-        ),
-        InlineKeyboardButton::callback(
-            tr!(app.i18n, lang, "btn-reject"),
-            CallbackData::Reject(id).encode(),
-        ),
-    ]])
+    InlineKeyboardMarkup::new(vec![
+        vec![
+            InlineKeyboardButton::callback(
+                tr!(app.i18n, lang, "btn-accept"),
+                CallbackData::Accept(id).encode(),
+            ),
+            InlineKeyboardButton::callback(
+                tr!(app.i18n, lang, "btn-reject"),
+                CallbackData::Reject(id).encode(),
+            ),
+        ],
+        vec![InlineKeyboardButton::callback(
+            tr!(app.i18n, lang, "btn-return"),
+            CallbackData::Return(id).encode(),
+        )],
+    ])
 }
 
 /// Sends a request's card to one authorized person and remembers the copy.
@@ -121,6 +177,14 @@ fn verdict(app: &App, lang: Lang, r: &Request, who: &str) -> String {
             reason = esc(r.decision_note.as_deref().unwrap_or("—"))
         ),
         RequestStatus::Withdrawn => tr!(i, lang, "review-withdrawn", at = at),
+        RequestStatus::Returned => tr!(
+            i,
+            lang,
+            "review-returned",
+            name = esc(who),
+            at = at,
+            note = esc(r.decision_note.as_deref().unwrap_or("—"))
+        ),
         RequestStatus::Pending => String::new(),
     }
 }

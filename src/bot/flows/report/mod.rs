@@ -10,8 +10,10 @@
 //!
 //! Here: the schema, the entry points and moving from step to step; `screen` draws a
 //! step's question, `steps` takes the answers (typed or pressed), `submit` sends the
-//! report. The draft and its pure step logic are in `domain::draft`.
+//! report; `open` opens a draft from a report returned for correction or from a version
+//! of a row. The draft and its pure step logic are in `domain::draft`.
 
+mod open;
 mod screen;
 mod steps;
 mod submit;
@@ -76,7 +78,15 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                     case![CallbackData::Report(b)]
                         .filter(|b: ReportCb| b == ReportCb::Send)
                         .endpoint(submit::already_sent),
-                ),
+                )
+                // `Исправить`, `Восстановить эту версию`, and the question whether to
+                // replace the draft under way.
+                .branch(
+                    case![CallbackData::OpenDraft(target, replace)]
+                        .chain(reporters_only())
+                        .endpoint(open::open),
+                )
+                .branch(case![CallbackData::KeepDraft].endpoint(open::keep)),
         )
         .branch(
             message().branch(
@@ -90,7 +100,6 @@ pub fn schema() -> UpdateHandler<HandlerError> {
 /// Buttons per page in long lists.
 const PAGE: usize = 8;
 
-/// What a handler needs to talk to one person.
 /// What a handler needs to talk to one person.
 struct Ctx<'a> {
     bot: &'a TgBot,
@@ -228,10 +237,11 @@ async fn find_duplicate(
                     return Ok(Some((Some(row), None)));
                 }
             }
-            db::requests::pending_same_point(&app.pool, &data, d.row_id).await?
+            db::requests::pending_same_point(&app.pool, &data, d.row_id, d.rework_of).await?
         }
         (None, Some(name), Some(division)) => {
-            db::requests::pending_same_typed_point(&app.pool, division, &data, name).await?
+            db::requests::pending_same_typed_point(&app.pool, division, &data, name, d.rework_of)
+                .await?
         }
         _ => None,
     };

@@ -153,9 +153,7 @@ pub(super) async fn screen(
             if can_send {
                 row.push(btn(tr!(i, lang, "btn-send"), ReportCb::Send));
             }
-            if d.mode != Mode::Exclude {
-                row.push(btn(tr!(i, lang, "btn-edit"), ReportCb::Edit));
-            }
+            row.push(btn(tr!(i, lang, "btn-edit"), ReportCb::Edit));
             row.push(btn(tr!(i, lang, "btn-cancel"), CallbackData::Cancel));
             let mut rows = vec![];
             if d.mode != Mode::Exclude {
@@ -350,8 +348,36 @@ async fn draft_view(ctx: &Ctx<'_>, d: &Draft) -> Result<View, sqlx::Error> {
     })
 }
 
-/// The summary card's text, and whether it can be sent.
+/// The summary card's text (with what the draft corrects or restores above it), and
+/// whether it can be sent.
 async fn summary(ctx: &Ctx<'_>, d: &Draft) -> Result<(String, bool), HandlerError> {
+    let app = ctx.app;
+    let lang = ctx.lang();
+    let i = &app.i18n;
+    let mut head = String::new();
+    if let Some(id) = d.rework_of {
+        let note = db::requests::get(&app.pool, id)
+            .await?
+            .and_then(|r| r.decision_note)
+            .unwrap_or_default();
+        head = tr!(i, lang, "summary-rework", id = id, note = esc(&note)) + "\n\n";
+    } else if let (Some(version), Some(row)) = (d.restore_version, d.row_id) {
+        head = match d.mode {
+            Mode::New => tr!(
+                i,
+                lang,
+                "summary-restore-back",
+                row = row,
+                version = version
+            ),
+            _ => tr!(i, lang, "summary-restore", row = row, version = version),
+        } + "\n\n";
+    }
+    let (text, can_send) = summary_body(ctx, d).await?;
+    Ok((head + &text, can_send))
+}
+
+async fn summary_body(ctx: &Ctx<'_>, d: &Draft) -> Result<(String, bool), HandlerError> {
     let app = ctx.app;
     let lang = ctx.lang();
     let i = &app.i18n;

@@ -255,7 +255,7 @@ pub(super) async fn on_button(
             redraw(&ctx, &d, m).await?;
             return Ok(());
         }
-        (Step::Summary, C::Edit) if d.mode != Mode::Exclude => {
+        (Step::Summary, C::Edit) => {
             d.step = Step::EditWhich;
             redraw(&ctx, &d, m).await?;
             return Ok(());
@@ -297,7 +297,7 @@ pub(super) async fn on_button(
                 press.note(tr!(i, lang, "row-gone")).await;
                 return Ok(());
             };
-            if let Some(other) = db::requests::pending_on_row(&app.pool, row.id).await? {
+            if let Some(other) = db::requests::pending_on_row(&app.pool, row.id, None).await? {
                 press.alert(tr!(i, lang, "row-busy", id = other)).await;
                 return Ok(());
             }
@@ -353,7 +353,7 @@ pub(super) async fn on_button(
                 return Ok(());
             };
             // One report on a row at a time: a second could undo the first.
-            if let Some(other) = db::requests::pending_on_row(&app.pool, row.id).await? {
+            if let Some(other) = db::requests::pending_on_row(&app.pool, row.id, None).await? {
                 press.alert(tr!(i, lang, "row-busy", id = other)).await;
                 return Ok(());
             }

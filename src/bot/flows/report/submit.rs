@@ -65,7 +65,11 @@ pub(super) async fn submit(ctx: &Ctx<'_>, q: &CallbackQuery, mut d: Draft) -> Ha
     ctx.press.note(tr!(i, lang, "sent-short", id = id)).await;
     // The report is safe; what follows only informs. Its failures are logged.
     close_card(ctx, q, &tr!(i, lang, "sent-short", id = id)).await;
-    if let Err(e) = ctx.say(tr!(i, lang, "sent", id = id)).await {
+    let said = match d.rework_of {
+        Some(previous) => tr!(i, lang, "sent-again", id = id, previous = previous),
+        None => tr!(i, lang, "sent", id = id),
+    };
+    if let Err(e) = ctx.say(said).await {
         log::warn!("confirming request {id}: {e}");
     }
     if let Err(e) = review::announce(ctx.bot, app, id).await {
@@ -87,7 +91,8 @@ async fn send(ctx: &Ctx<'_>, d: &Draft) -> Result<Result<i64, Refusal>, sqlx::Er
         return Ok(Err(Refusal::Gone));
     }
     let (action, row_id) = match d.mode {
-        Mode::New => (Action::Add, None),
+        // With a row: that excluded row brought back (a version restored).
+        Mode::New => (Action::Add, d.row_id),
         Mode::Change => (Action::Change, d.row_id),
         Mode::Exclude => (Action::Exclude, d.row_id),
     };
@@ -134,6 +139,8 @@ async fn send(ctx: &Ctx<'_>, d: &Draft) -> Result<Result<i64, Refusal>, sqlx::Er
             reporter_id: ctx.actor.id,
             content,
             base_version: d.base_version.filter(|_| row_id.is_some()),
+            previous: d.rework_of,
+            restores_version: d.restore_version,
             key: &key(ctx.chat, card),
             chat_id: ctx.chat.0,
         },
@@ -151,6 +158,12 @@ async fn send(ctx: &Ctx<'_>, d: &Draft) -> Result<Result<i64, Refusal>, sqlx::Er
             tr!(i, lang, "nothing-changed"),
         )),
         Submitted::RowBusy(other) => Err(Refusal::Busy(tr!(i, lang, "row-busy", id = other))),
+        Submitted::ReworkClosed => Err(Refusal::Busy(tr!(
+            i,
+            lang,
+            "rework-closed",
+            id = d.rework_of.unwrap_or_default()
+        ))),
     })
 }
 
