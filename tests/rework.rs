@@ -156,7 +156,7 @@ async fn a_returned_report_comes_back_corrected_and_its_card_links_the_previous(
     let c = bot.api.cursor();
     bot.click(HEAD, "Отправить").await;
     let card = cards_after(&bot, c).await;
-    assert!(card.contains("Отчёт №2"), "{card}");
+    assert!(card.contains("Отчёт №\u{a0}2"), "{card}");
     assert!(
         card.contains("Повторно, после доработки отчёта №\u{a0}1"),
         "{card}"
