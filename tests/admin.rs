@@ -20,7 +20,7 @@ const STRANGER: User = user(900, "Гость");
 /// One division with a head, a Registry function and a pending report of the head.
 async fn world() -> (Bot, i64) {
     let bot = Bot::start(&[ADMIN]).await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел обращений", ADMIN)
         .await
         .unwrap();
@@ -298,7 +298,7 @@ async fn only_an_authorized_person_administers_even_with_a_forged_button() {
 #[tokio::test]
 async fn roles_change_and_access_is_revoked_with_the_person_told() {
     let (bot, dept) = world().await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let (other, _) = db::divisions::get_or_create(&mut tx, "Комитет по печати", ADMIN)
         .await
         .unwrap();
@@ -750,7 +750,7 @@ async fn a_registry_import_is_previewed_applied_once_and_asks_the_heads() {
         .fetch_one(&bot.pool)
         .await
         .unwrap();
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::touchpoints::insert(
         &mut tx,
         &TouchpointData {
@@ -924,7 +924,7 @@ async fn reminders_are_due_quiet_at_night_sent_once_across_a_restart_and_summari
     use touchpoints::bot::flows::remind::{tick, Ticked};
     let (mut bot, dept) = world().await;
     const OLEG: User = user(400, "Олег");
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let (press, _) = db::divisions::get_or_create(&mut tx, "Комитет по печати", ADMIN)
         .await
         .unwrap();
@@ -1121,7 +1121,7 @@ async fn reminders_are_due_quiet_at_night_sent_once_across_a_restart_and_summari
 #[tokio::test]
 async fn stats_give_the_figures_of_a_known_list_as_text_and_a_chart() {
     let (bot, dept) = world().await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::divisions::get_or_create(&mut tx, "Комитет по печати", ADMIN)
         .await
         .unwrap();

@@ -30,7 +30,7 @@ fn dotted(d: NaiveDate) -> String {
 async fn world() -> Bot {
     let bot = Bot::start(&[ADMIN]).await;
     bot.seed(DIVISION).await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::people::assign(
         &mut tx,
         VERA.id,

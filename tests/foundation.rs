@@ -240,7 +240,7 @@ async fn an_invitation_makes_a_head_once_and_tells_the_inviter() {
 #[tokio::test]
 async fn an_expired_invitation_is_refused() {
     let bot = Bot::start(&[ADMIN]).await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел", ADMIN)
         .await
         .unwrap();

@@ -42,7 +42,7 @@ async fn a_failed_reminder_is_tried_again_an_unreachable_head_is_named_and_only_
 ) {
     let bot = Bot::start(&[ADMIN]).await;
     bot.seed("Отдел обращений").await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     for (head, division) in [
         (OLEG, "Комитет по печати"),
         (JULIA, "Архив"),
@@ -234,7 +234,7 @@ async fn invitations_of_an_authorized_person_removed_from_the_settings_are_revok
     let by_boris = invite(boris).await;
     let by_anna = invite(ANNA).await;
     // An authorized person of the database (not of the settings) keeps theirs.
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::people::assign(
         &mut tx,
         150,

@@ -17,7 +17,7 @@ const STRANGER: User = user(900, "Гость");
 
 async fn world() -> Bot {
     let bot = Bot::start(&[ADMIN]).await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let (d, _) = db::divisions::get_or_create(&mut tx, "Отдел по работе с обращениями", ADMIN)
         .await
         .unwrap();
@@ -174,7 +174,7 @@ async fn strangers_get_no_file_and_a_bad_format_is_named() {
 #[tokio::test]
 async fn many_divisions_are_paged_and_the_heads_own_comes_first() {
     let bot = world().await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     for n in 0..20 {
         db::divisions::get_or_create(&mut tx, &format!("Комитет {n:02}"), ADMIN)
             .await

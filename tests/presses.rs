@@ -175,7 +175,7 @@ fn state(rng: &mut Rng, card: i64) -> Option<String> {
 async fn ten_thousand_random_presses_are_each_answered_once() {
     let bot = Bot::start(&[ADMIN]).await;
     bot.seed("Отдел обращений").await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::people::assign(
         &mut tx,
         VIEWER.id,

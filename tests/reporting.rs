@@ -25,7 +25,7 @@ struct World {
 async fn world() -> World {
     let bot = Bot::start(&[ADMIN]).await;
     let (division, appeals) = bot.seed("Отдел по работе с обращениями").await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let (d2, _) = db::divisions::get_or_create(&mut tx, "Пресс-служба", ADMIN)
         .await
         .unwrap();
@@ -76,7 +76,7 @@ async fn existing_row(w: &World) -> i64 {
         clients: Clients::External,
         little_used: false,
     };
-    let mut tx = w.bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&w.bot.pool).await.unwrap();
     let id = db::touchpoints::insert(
         &mut tx,
         &data,
@@ -794,7 +794,7 @@ async fn only_heads_and_the_authorized_person_report() {
 async fn a_long_registry_list_is_paged() {
     let w = world().await;
     let bot = &w.bot;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     for n in 0..10 {
         db::functions::add(
             &mut tx,

@@ -432,7 +432,7 @@ const VADIM: User = user(102, "Вадим");
 #[tokio::test]
 async fn a_demoted_authorized_persons_cards_lose_their_buttons_and_are_not_updated() {
     let bot = world().await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::people::assign(
         &mut tx,
         VADIM.id,
@@ -505,7 +505,7 @@ async fn withdrawing_from_an_old_my_after_access_is_revoked_is_refused() {
         .last_card(HEAD.id)
         .expect("/my with a withdraw button")
         .0;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::people::revoke(&mut tx, HEAD.id, ADMIN).await.unwrap();
     tx.commit().await.unwrap();
     let (c, q) = bot.press(HEAD, my, "w:1");

@@ -316,7 +316,7 @@ async fn a_return_is_refused_when_the_author_can_no_longer_report() {
     let (bot, _, _) = world().await;
     report(&bot, "https://lenobl.ru/appeal").await;
     // The head now heads another division.
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let (other, _) = db::divisions::get_or_create(&mut tx, "Другой отдел", ADMIN)
         .await
         .unwrap();
@@ -350,7 +350,7 @@ async fn a_return_is_refused_when_the_author_can_no_longer_report() {
         "no question asked"
     );
     // Access revoked while the note was being typed: refused at the note, still pending.
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let d = db::divisions::get_or_create(&mut tx, "Отдел по работе с обращениями", ADMIN)
         .await
         .unwrap()
@@ -368,7 +368,7 @@ async fn a_return_is_refused_when_the_author_can_no_longer_report() {
     .unwrap();
     tx.commit().await.unwrap();
     bot.click(BORIS, "На доработку").await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::people::assign(
         &mut tx,
         HEAD.id,
@@ -403,7 +403,7 @@ async fn existing_row(bot: &Bot, d: i64, f: i64, point: &str) -> i64 {
         clients: Clients::External,
         little_used: false,
     };
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     let id = db::touchpoints::insert(
         &mut tx,
         &data,
@@ -437,7 +437,7 @@ async fn a_version_is_restored_through_review_as_a_new_version() {
         reported_by: None,
         accepted_by: Some(ADMIN),
     };
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::touchpoints::update(&mut tx, row, &changed, who())
         .await
         .unwrap();
@@ -492,7 +492,7 @@ async fn a_version_is_restored_through_review_as_a_new_version() {
     assert_eq!(history[1].row.data, changed);
 
     // Excluded, the row comes back the same way: a report to add it back.
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     db::touchpoints::exclude(&mut tx, row, who()).await.unwrap();
     tx.commit().await.unwrap();
     let c = bot.send(ANNA, &format!("/history {row}"));

@@ -52,7 +52,7 @@ async fn stats_photo(bot: &Bot) -> Call {
 async fn the_chart_of_320_divisions_with_long_names_is_a_photo_telegram_accepts() {
     let bot = Bot::start(&[ADMIN]).await;
     let (dept, f) = bot.seed("Отдел обращений").await;
-    let mut tx = bot.pool.begin().await.unwrap();
+    let mut tx = db::begin_write(&bot.pool).await.unwrap();
     for k in 0..319 {
         let name = match k % 3 {
             0 => format!("{k} {}", "Комитет по очень длинному названию ".repeat(6))

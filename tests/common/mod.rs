@@ -142,7 +142,7 @@ impl Bot {
     pub async fn seed(&self, division: &str) -> (i64, i64) {
         use touchpoints::db;
         use touchpoints::domain::{Direction, Lang, Role};
-        let mut tx = self.pool.begin().await.unwrap();
+        let mut tx = touchpoints::db::begin_write(&self.pool).await.unwrap();
         let (d, _) = db::divisions::get_or_create(&mut tx, division, ADMIN)
             .await
             .unwrap();
