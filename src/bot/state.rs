@@ -92,7 +92,7 @@ impl Storage<State> for DbStorage {
         self: Arc<Self>,
         chat_id: ChatId,
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
-        Box::pin(async move { db::dialogues::remove(&self.pool, chat_id.0).await })
+        Box::pin(async move { db::dialogues::save(&self.pool, chat_id.0, None).await })
     }
 
     fn update_dialogue(
@@ -102,11 +102,11 @@ impl Storage<State> for DbStorage {
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
             if dialogue == State::Idle {
-                return db::dialogues::remove(&self.pool, chat_id.0).await;
+                return db::dialogues::save(&self.pool, chat_id.0, None).await;
             }
             let json =
                 serde_json::to_string(&dialogue).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            db::dialogues::put(&self.pool, chat_id.0, &json).await
+            db::dialogues::save(&self.pool, chat_id.0, Some(&json)).await
         })
     }
 
