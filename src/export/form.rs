@@ -11,6 +11,20 @@ use chrono::NaiveDate;
 
 use crate::domain::{Channel, Direction, Row};
 
+/// The appendix caption of the form, right-aligned above the title, in the Order's own
+/// lines.
+pub const CAPTION: [&str; 9] = [
+    "Приложение к Порядку ведения",
+    "Администрацией Губернатора",
+    "и Правительства Ленинградской области",
+    "перечня точек взаимодействия",
+    "с внешним и внутренним клиентами,",
+    "утвержденному приказом",
+    "Администрации Губернатора",
+    "и Правительства Ленинградской области",
+    "от 11.03.2024 № 01-02/01",
+];
+
 /// The title of the appendix form.
 pub const TITLE: &str = "Перечень точек взаимодействия с внешним и внутренним клиентами";
 
@@ -38,6 +52,18 @@ pub const DATE_FORMAT: &str = "%d.%m.%Y";
 
 /// The line shown instead of sections when there are no rows.
 pub const EMPTY: &str = "Перечень не содержит точек взаимодействия";
+
+/// The line under the title of a list as it stood at a moment:
+/// `по состоянию на 01.12.2026 14:30`.
+pub const AS_OF_PREFIX: &str = "по состоянию на ";
+
+/// How a moment is written in that line (local time).
+pub const MOMENT_FORMAT: &str = "%d.%m.%Y %H:%M";
+
+/// The line shown instead of sections when the moment asked for is before the list's
+/// first record.
+pub const EMPTY_BEFORE_FIRST: &str =
+    "На этот момент перечень ещё не вёлся: его первая запись сделана позже";
 
 /// Column 6 when a row has no features (the Order allows «нет»).
 pub const NO_FEATURES: &str = "нет";
@@ -164,6 +190,8 @@ pub struct Section {
 /// The whole list laid out for a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
+    /// The appendix caption, one line of the Order a line, right-aligned above the title.
+    pub caption: &'static [&'static str],
     pub title: &'static str,
     pub scope: Option<String>,
     /// Sections in the Order's sequence 3.5.1, 3.5.2, 3.5.3; a direction without rows has
@@ -197,6 +225,7 @@ impl Form {
             }
         }
         Form {
+            caption: &CAPTION,
             title: TITLE,
             scope: scope
                 .map(str::trim)
@@ -385,6 +414,15 @@ pub(crate) mod tests {
         assert_eq!(lines("a\r\nb\nc").collect::<Vec<_>>(), vec!["a", "b", "c"]);
         assert_eq!(lines("one").collect::<Vec<_>>(), vec!["one"]);
         assert_eq!(lines("\ra\rb").collect::<Vec<_>>(), vec!["", "a", "b"]);
+    }
+
+    #[test]
+    fn caption_is_the_orders_appendix_caption_line_for_line() {
+        assert_eq!(CAPTION.len(), 9);
+        assert_eq!(CAPTION[0], "Приложение к Порядку ведения");
+        assert_eq!(CAPTION[8], "от 11.03.2024 № 01-02/01");
+        let f = Form::new(&[], None, NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
+        assert_eq!(f.caption, &CAPTION);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The list as an XLSX workbook (rust_xlsxwriter): one sheet laid out as the appendix form,
+//! The list as an XLSX workbook (rust_xlsxwriter): one sheet laid out as the appendix form
+//! (the appendix caption right-aligned in merged rows above the title, a line a row),
 //! landscape A4 fitted to the page width, with the headings and numbering row frozen on
 //! screen and repeated on every printed page, and an autofilter on the headings.
 //!
@@ -88,6 +89,7 @@ fn fit(text: &str) -> Cow<'_, str> {
 }
 
 struct Formats {
+    caption: CellFormat,
     title: CellFormat,
     scope: CellFormat,
     heading: CellFormat,
@@ -106,6 +108,7 @@ impl Formats {
                 .set_text_wrap()
         };
         Formats {
+            caption: CellFormat::new().set_align(FormatAlign::Right),
             title: CellFormat::new()
                 .set_bold()
                 .set_font_size(14)
@@ -157,6 +160,10 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
     }
 
     let mut r: RowNum = 0;
+    for line in form.caption {
+        merged(ws, r, line, &f.caption)?;
+        r += 1;
+    }
     merged(ws, r, form.title, &f.title)?;
     ws.set_row_height(r, 36)?;
     r += 1;
