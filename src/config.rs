@@ -360,6 +360,15 @@ pub enum Command {
         /// The file to write (or an existing directory to write it into).
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
+        /// The list as it stood then, in local time (--utc-offset): 2026-12-01 for the end
+        /// of that day, "2026-12-01 14:30" for the start of that minute.
+        #[arg(
+            id = "export_at",
+            long = "at",
+            value_name = "WHEN",
+            value_parser = crate::export::parse_moment
+        )]
+        at: Option<crate::domain::Moment>,
     },
     /// The Registry of processes (3.1).
     Registry {

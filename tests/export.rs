@@ -33,6 +33,7 @@ fn meta() -> Meta {
     Meta {
         made_on: day(),
         scope: None,
+        as_of: None,
     }
 }
 
@@ -748,6 +749,8 @@ fn req<'a>(format: Format, output: &'a Path) -> FileExport<'a> {
         division: None,
         output,
         made_on: day(),
+        at: None,
+        offset: chrono::FixedOffset::east_opt(3 * 3600).expect("+03:00"),
     }
 }
 
@@ -869,7 +872,9 @@ fn the_export_command_reads_its_flags_and_names_bad_values() {
             direction,
             division,
             output,
+            at,
         }) => {
+            assert_eq!(at, None);
             assert_eq!(format, Format::Docx);
             assert_eq!(direction, Some(Direction::Internal));
             assert_eq!(division.as_deref(), Some("Отдел кадров"));
@@ -901,4 +906,131 @@ fn the_export_command_reads_its_flags_and_names_bad_values() {
         err.contains("3.5.9") && err.contains("--direction"),
         "{err}"
     );
+}
+
+// ---- the list at a moment: `export --at` (issue 11) --------------------------------------
+
+/// The fixture's records dated: the appeals and information rows on 10.11.2026 at 10:00 UTC
+/// (13:00 at +03:00), the internal ones on 20.11.2026.
+async fn dated(pool: &SqlitePool) {
+    sqlx::query(
+        "UPDATE touchpoint_versions SET at = CASE
+             WHEN data LIKE '%\"direction\":\"Internal\"%' THEN '2026-11-20T10:00:00Z'
+             ELSE '2026-11-10T10:00:00Z' END",
+    )
+    .execute(pool)
+    .await
+    .expect("dated");
+}
+
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("TOUCHPOINTS_UTC_OFFSET")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+#[tokio::test]
+async fn export_at_a_moment_writes_the_list_as_it_stood_then() {
+    let fx = fixture().await;
+    dated(&fx.pool).await;
+    let db = fx.dir.path().join("t.db");
+    let out = fx.dir.path().join("then.csv");
+    let o = cli(
+        &db,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--at",
+            "2026-11-15 14:30",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("5 rows"));
+    let recs = after_caption(csv_records(&std::fs::read(&out).expect("file")));
+    assert_eq!(recs[0], line(TITLE));
+    assert_eq!(recs[1], line("по состоянию на 15.11.2026 14:30"));
+    assert_eq!(recs[2], headings());
+    assert!(!recs.iter().any(|r| r[1] == Direction::Internal.full()));
+
+    // The end of 20.11 (the internal rows came at 13:00 that day), as XLSX; at +00:00 the
+    // same moment is three hours later and still holds them.
+    for offset in ["+03:00", "Z"] {
+        let out = fx.dir.path().join("day.xlsx");
+        let o = cli(
+            &db,
+            &[
+                "--utc-offset",
+                offset,
+                "export",
+                "--at",
+                "2026-11-20",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let sheet = after_caption(xlsx_rows(&std::fs::read(&out).expect("file")));
+        assert_eq!(sheet[1], line("по состоянию на конец дня 20.11.2026"));
+        assert!(sheet.iter().any(|r| r[1] == Direction::Internal.full()));
+        // Seven rows and the numbering row.
+        assert_eq!(
+            sheet.iter().filter(|r| r[0].parse::<u32>().is_ok()).count(),
+            8
+        );
+    }
+
+    // Before the first record: an empty form that says so. 13:00 local is the very second
+    // the first rows were recorded, so they are not in yet.
+    let out = fx.dir.path().join("before.docx");
+    let o = cli(
+        &db,
+        &[
+            "export",
+            "--format",
+            "docx",
+            "--at",
+            "10.11.2026 13:00",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let paras = paragraphs_after_caption(docx_paragraphs(&zip_part(
+        &std::fs::read(&out).expect("file"),
+        "word/document.xml",
+    )));
+    assert_eq!(paras[1], "по состоянию на 10.11.2026 13:00");
+    assert!(
+        paras.iter().any(|p| p == form::EMPTY_BEFORE_FIRST),
+        "{paras:?}"
+    );
+}
+
+#[tokio::test]
+async fn export_at_a_bad_or_future_moment_is_refused_with_a_clear_message() {
+    let fx = fixture().await;
+    let db = fx.dir.path().join("t.db");
+    let out = fx.dir.path().join("x.csv");
+    for (at, says) in [
+        ("2026-02-31", "no such date"),
+        ("2026-12-01 24:00", "no such date"),
+        ("yesterday", "is not a date"),
+        ("2026-12", "is not a date"),
+        ("2999-01-01 10:00", "has not come yet"),
+        ("2999-01-01", "has not come yet"),
+    ] {
+        let o = cli(&db, &["export", "--at", at, "-o", out.to_str().unwrap()]);
+        assert!(!o.status.success(), "{at}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{at}: {err}");
+        assert!(!out.exists());
+    }
 }

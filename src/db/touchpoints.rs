@@ -109,6 +109,26 @@ pub async fn list_active(pool: &SqlitePool, filter: Filter) -> Result<Vec<Row>, 
     Ok(rows.into_iter().map(Row::from).collect())
 }
 
+/// The current list as [`list_active`] has it, row by row as SQLite gives them, for a
+/// caller that writes each row out rather than holding them all.
+pub fn stream_active(
+    pool: &SqlitePool,
+    filter: Filter,
+) -> impl futures::Stream<Item = Result<Row, sqlx::Error>> + '_ {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{SELECT} WHERE t.status = 'active' AND (?1 IS NULL OR t.direction = ?1)
+               AND (?2 IS NULL OR t.division_id = ?2) {ORDER}"
+        )
+    });
+    use futures::TryStreamExt;
+    sqlx::query_as::<_, RowRecord>(SQL.as_str())
+        .bind(filter.direction.map(|d| d.code()))
+        .bind(filter.division_id)
+        .fetch(pool)
+        .map_ok(Row::from)
+}
+
 /// The active row that already holds this point under this function (3.7), if any.
 pub async fn find_same_point<'e, E>(
     ex: E,

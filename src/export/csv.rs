@@ -71,13 +71,13 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
         line(&mut w, caption)?;
     }
     line(&mut w, form.title)?;
-    if let Some(scope) = &form.scope {
-        line(&mut w, scope)?;
+    for l in form.scope.iter().chain(&form.as_of) {
+        line(&mut w, l)?;
     }
     record(&mut w, &HEADINGS)?;
     record(&mut w, &NUMBERING)?;
     if form.is_empty() {
-        line(&mut w, super::form::EMPTY)?;
+        line(&mut w, form.empty)?;
     }
     for section in &form.sections {
         line(&mut w, section.direction.full())?;

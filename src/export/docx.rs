@@ -201,7 +201,7 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
         push_row(
             &mut rows,
             &spanning_row(
-                form::EMPTY,
+                form.empty,
                 Style {
                     italic: true,
                     ..body
@@ -274,9 +274,9 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
     ) {
         doc = doc.add_paragraph(p);
     }
-    if let Some(scope) = &form.scope {
+    for line in form.scope.iter().chain(&form.as_of) {
         for p in paragraphs(
-            scope,
+            line,
             Style {
                 italic: true,
                 center: true,

@@ -8,6 +8,7 @@
 //! row number) is written as a number, so that the list sorts and filters by it.
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 
 use rust_xlsxwriter::{
     DocProperties, Format as CellFormat, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet,
@@ -15,6 +16,7 @@ use rust_xlsxwriter::{
 
 use super::form::{self, Form, HEADINGS, NUMBERING};
 use super::ExportError;
+use crate::domain::{Direction, Row};
 
 /// Column widths, in Excel's character units.
 const WIDTHS: [f64; 6] = [6.0, 24.0, 34.0, 42.0, 44.0, 32.0];
@@ -26,6 +28,9 @@ const PAPER_A4: u8 = 9;
 const MAX_CELL: usize = 32_767;
 /// The height of one line of the default font (Calibri 11), in points.
 const LINE_HEIGHT: f64 = 15.0;
+/// The zip's deflate level: zlib's default (6) takes twice as long for a file a few
+/// per cent smaller (measured in BENCHMARKS.md).
+const DEFLATE_LEVEL: u8 = 6;
 /// Excel's tallest row, in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
 
@@ -149,76 +154,170 @@ fn merged(
     Ok(())
 }
 
-pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
-    let f = Formats::new();
-    let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_title(form.title));
-    let ws = wb.add_worksheet();
-    ws.set_name(form::SHEET_NAME)?;
-    for (col, width) in (0u16..).zip(WIDTHS) {
-        ws.set_column_width(col, width)?;
-    }
+/// Where the workbook keeps its rows while it is written.
+pub(super) enum Memory {
+    /// Every cell in memory until the file is saved (rust_xlsxwriter's standard mode): for
+    /// the bot, which renders a list it has already read.
+    Standard,
+    /// Each row written out to a temporary file in this directory as soon as the next one
+    /// begins, texts inline (rust_xlsxwriter's constant-memory mode): for a list streamed
+    /// from the database. The directory should be on disk (the database's own): a tmpfs
+    /// would hold the rows in memory all the same.
+    Constant(PathBuf),
+}
 
-    let mut r: RowNum = 0;
-    for line in form.caption {
-        merged(ws, r, line, &f.caption)?;
-        r += 1;
-    }
-    merged(ws, r, form.title, &f.title)?;
-    ws.set_row_height(r, 36)?;
-    r += 1;
-    if let Some(scope) = &form.scope {
-        merged(ws, r, scope, &f.scope)?;
-        ws.set_row_height(r, row_height([(scope.as_str(), WIDTHS.iter().sum())]))?;
-        r += 1;
-    }
-    let heading_row = r;
-    for (col, text) in (0u16..).zip(HEADINGS) {
-        ws.write_string_with_format(r, col, text, &f.heading)?;
-    }
-    ws.set_row_height(r, row_height(HEADINGS.into_iter().zip(WIDTHS)))?;
-    r += 1;
-    for (col, text) in (0u16..).zip(NUMBERING) {
-        ws.write_string_with_format(r, col, text, &f.numbering)?;
-    }
-    r += 1;
-    let first_body_row = r;
+/// The form being written, row by row, top to bottom: [`Sheet::begin`] writes everything
+/// above the body, [`Sheet::row`] each row of the list (with a section line where the
+/// direction changes), [`Sheet::finish`] the rest.
+pub(super) struct Sheet {
+    wb: Workbook,
+    ws: Worksheet,
+    f: Formats,
+    /// The next row to write.
+    r: RowNum,
+    heading_row: RowNum,
+    first_body_row: RowNum,
+    section: Option<Direction>,
+    /// The number the next row of the list gets.
+    number: usize,
+}
 
-    if form.is_empty() {
-        merged(ws, r, form::EMPTY, &f.section)?;
-        r += 1;
-    }
-    for section in &form.sections {
-        merged(ws, r, section.direction.full(), &f.section)?;
-        r += 1;
-        for cells in &section.rows {
-            match cells[0].parse::<u32>() {
-                Ok(n) => ws.write_number_with_format(r, 0, n, &f.number)?,
-                Err(_) => ws.write_string_with_format(r, 0, fit(&cells[0]), &f.number)?,
-            };
-            for (col, text) in (1u16..).zip(&cells[1..]) {
-                ws.write_string_with_format(r, col, fit(text), &f.text)?;
+impl Sheet {
+    /// Starts the workbook: caption, title, the scope and moment lines, headings, numbering.
+    pub(super) fn begin(form: &Form, memory: Memory) -> Result<Sheet, ExportError> {
+        let f = Formats::new();
+        let mut wb = Workbook::new();
+        wb.set_properties(&DocProperties::new().set_title(form.title));
+        let mut ws = match memory {
+            Memory::Standard => Worksheet::new(),
+            Memory::Constant(dir) => {
+                wb.set_tempdir(dir)?;
+                wb.new_worksheet_with_constant_memory()?
             }
-            ws.set_row_height(r, row_height(cells.iter().map(String::as_str).zip(WIDTHS)))?;
+        };
+        ws.set_name(form::SHEET_NAME)?;
+        for (col, width) in (0u16..).zip(WIDTHS) {
+            ws.set_column_width(col, width)?;
+        }
+
+        let mut r: RowNum = 0;
+        for line in form.caption {
+            merged(&mut ws, r, line, &f.caption)?;
             r += 1;
         }
+        merged(&mut ws, r, form.title, &f.title)?;
+        ws.set_row_height(r, 36)?;
+        r += 1;
+        for line in form.scope.iter().chain(&form.as_of) {
+            merged(&mut ws, r, line, &f.scope)?;
+            ws.set_row_height(r, row_height([(line.as_str(), WIDTHS.iter().sum())]))?;
+            r += 1;
+        }
+        let heading_row = r;
+        for (col, text) in (0u16..).zip(HEADINGS) {
+            ws.write_string_with_format(r, col, text, &f.heading)?;
+        }
+        ws.set_row_height(r, row_height(HEADINGS.into_iter().zip(WIDTHS)))?;
+        r += 1;
+        for (col, text) in (0u16..).zip(NUMBERING) {
+            ws.write_string_with_format(r, col, text, &f.numbering)?;
+        }
+        r += 1;
+        Ok(Sheet {
+            wb,
+            ws,
+            f,
+            r,
+            heading_row,
+            first_body_row: r,
+            section: None,
+            number: form::FIRST_NUMBER,
+        })
     }
-    let last_body_row = r.saturating_sub(1).max(heading_row + 1);
-    ws.write_string_with_format(r, 0, form.footnote, &f.note)?;
-    r += 1;
-    ws.write_string_with_format(r, 0, fit(&form.made_on), &f.note)?;
 
-    ws.set_freeze_panes(first_body_row, 0)?;
-    ws.autofilter(heading_row, 0, last_body_row, LAST_COL)?;
-    ws.set_repeat_rows(heading_row, heading_row + 1)?;
-    ws.set_landscape();
-    ws.set_paper_size(PAPER_A4);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_print_center_horizontally(true);
-    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
-    ws.set_footer("&C&P / &N");
+    /// A section line: the direction's wording across the six columns.
+    fn section(&mut self, direction: Direction) -> Result<(), ExportError> {
+        merged(&mut self.ws, self.r, direction.full(), &self.f.section)?;
+        self.r += 1;
+        self.section = Some(direction);
+        Ok(())
+    }
 
-    Ok(wb.save_to_buffer()?)
+    /// One row of the list, numbered; rows come grouped by direction in the Order's
+    /// sequence, and a section line goes before the first of each direction.
+    pub(super) fn row(&mut self, row: &Row) -> Result<(), ExportError> {
+        if self.section != Some(row.data.direction) {
+            self.section(row.data.direction)?;
+        }
+        let cells = form::row_cells(self.number, row);
+        self.number += 1;
+        self.cells(&cells)
+    }
+
+    /// A row's six cells, as laid out by [`form::row_cells`].
+    fn cells(&mut self, cells: &[String; 6]) -> Result<(), ExportError> {
+        let (r, f) = (self.r, &self.f);
+        match cells[0].parse::<u32>() {
+            Ok(n) => self.ws.write_number_with_format(r, 0, n, &f.number)?,
+            Err(_) => self
+                .ws
+                .write_string_with_format(r, 0, fit(&cells[0]), &f.number)?,
+        };
+        for (col, text) in (1u16..).zip(&cells[1..]) {
+            self.ws
+                .write_string_with_format(r, col, fit(text), &f.text)?;
+        }
+        self.ws
+            .set_row_height(r, row_height(cells.iter().map(String::as_str).zip(WIDTHS)))?;
+        self.r += 1;
+        Ok(())
+    }
+
+    /// The rows written so far.
+    pub(super) fn rows(&self) -> usize {
+        self.number - form::FIRST_NUMBER
+    }
+
+    /// Ends the form (the line saying the list is empty when no row came, the footnote,
+    /// the date, the page set-up) and gives the workbook to be saved.
+    pub(super) fn finish(mut self, form: &Form) -> Result<Workbook, ExportError> {
+        let (ws, f) = (&mut self.ws, &self.f);
+        let mut r = self.r;
+        if self.number == form::FIRST_NUMBER {
+            merged(ws, r, form.empty, &f.section)?;
+            r += 1;
+        }
+        let last_body_row = r.saturating_sub(1).max(self.heading_row + 1);
+        ws.write_string_with_format(r, 0, form.footnote, &f.note)?;
+        r += 1;
+        ws.write_string_with_format(r, 0, fit(&form.made_on), &f.note)?;
+
+        ws.set_freeze_panes(self.first_body_row, 0)?;
+        ws.autofilter(self.heading_row, 0, last_body_row, LAST_COL)?;
+        ws.set_repeat_rows(self.heading_row, self.heading_row + 1)?;
+        ws.set_landscape();
+        ws.set_paper_size(PAPER_A4);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_print_center_horizontally(true);
+        ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+        ws.set_footer("&C&P / &N");
+        self.wb.push_worksheet(self.ws);
+        self.wb.set_zip_compression_level(DEFLATE_LEVEL);
+        Ok(self.wb)
+    }
+}
+
+/// The list laid out in `form`, as the file's bytes.
+pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
+    let mut sheet = Sheet::begin(form, Memory::Standard)?;
+    for section in &form.sections {
+        sheet.section(section.direction)?;
+        for cells in &section.rows {
+            sheet.cells(cells)?;
+            sheet.number += 1;
+        }
+    }
+    Ok(sheet.finish(form)?.save_to_buffer()?)
 }
 
 #[cfg(test)]
