@@ -220,7 +220,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 async fn phases(db_path: &Path, dir: &Path) -> Result<(), String> {
-    use futures::TryStreamExt;
     let e = |e: sqlx::Error| e.to_string();
     let t = Instant::now();
     let pool = db::connect(db_path).await.map_err(e)?;
@@ -236,11 +235,15 @@ async fn phases(db_path: &Path, dir: &Path) -> Result<(), String> {
     );
     let t = Instant::now();
     let mut n = 0;
-    let mut s = tp::stream_active(&pool, tp::Filter::default());
-    while s.try_next().await.map_err(e)?.is_some() {
+    tp::read_active(db_path, tp::Filter::default(), |_| {
         n += 1;
-    }
-    println!("query, streamed ({n} rows): {}", ms(t.elapsed()));
+        Ok::<(), ()>(())
+    })
+    .map_err(|e| format!("{e:?}"))?;
+    println!(
+        "query, read on this thread with rusqlite ({n} rows): {}",
+        ms(t.elapsed())
+    );
     let meta = touchpoints::export::Meta::for_filter(chrono::Utc::now().date_naive(), None, None);
     let t = Instant::now();
     let bytes = touchpoints::export::render(touchpoints::export::Format::Xlsx, &rows, &meta)

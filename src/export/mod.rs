@@ -135,6 +135,8 @@ pub enum ExportError {
     Csv(String),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("reading the database: {0}")]
+    Read(String),
     #[error("cannot write {}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -364,24 +366,27 @@ fn scratch_dir(pool: &SqlitePool, output: &Path) -> PathBuf {
 }
 
 /// The current list as XLSX, row by row from the query into the file (see
-/// [`export_to_file`]).
+/// [`export_to_file`]), on a blocking thread: the rows are read there through SQLite's
+/// own API ([`db::touchpoints::read_active`]), each written out as it comes.
 async fn stream_xlsx(
     pool: &SqlitePool,
     filter: Filter,
     meta: &Meta,
     path: PathBuf,
 ) -> Result<Exported, ExportError> {
-    use futures::TryStreamExt;
-
+    let db_path = pool.connect_options().get_filename().to_path_buf();
+    let scratch = scratch_dir(pool, &path);
     let form = form::Form::new(&[], meta.scope.as_deref(), meta.made_on);
-    let mut sheet = xlsx::Sheet::begin(&form, xlsx::Memory::Constant(scratch_dir(pool, &path)))?;
-    let mut rows = db::touchpoints::stream_active(pool, filter);
-    while let Some(row) = rows.try_next().await? {
-        sheet.row(&row)?;
-    }
-    let count = sheet.rows();
-    let mut workbook = sheet.finish(&form)?;
     tokio::task::spawn_blocking(move || {
+        let mut sheet = xlsx::Sheet::begin(&form, xlsx::Memory::Constant(scratch))?;
+        db::touchpoints::read_active(&db_path, filter, |row| sheet.row(&row)).map_err(
+            |e| match e {
+                db::touchpoints::ReadError::Db(e) => ExportError::Read(e.to_string()),
+                db::touchpoints::ReadError::Caller(e) => e,
+            },
+        )?;
+        let rows = sheet.rows();
+        let mut workbook = sheet.finish(&form)?;
         let part = part_path(&path);
         let io = |source| ExportError::Io {
             path: path.clone(),
@@ -396,11 +401,7 @@ async fn stream_xlsx(
             let _ = std::fs::remove_file(&part);
             io(e)
         })?;
-        Ok(Exported {
-            path,
-            rows: count,
-            bytes,
-        })
+        Ok(Exported { path, rows, bytes })
     })
     .await
     .map_err(|e| ExportError::Task(e.to_string()))?

@@ -28,9 +28,9 @@ const PAPER_A4: u8 = 9;
 const MAX_CELL: usize = 32_767;
 /// The height of one line of the default font (Calibri 11), in points.
 const LINE_HEIGHT: f64 = 15.0;
-/// The zip's deflate level: zlib's default (6) takes twice as long for a file a few
-/// per cent smaller (measured in BENCHMARKS.md).
-const DEFLATE_LEVEL: u8 = 6;
+/// The zip's deflate level: the fastest. zlib's default (6) spends several times as long
+/// for a file about a quarter smaller; the sheet's XML is most of an export's work.
+const DEFLATE_LEVEL: u8 = 1;
 /// Excel's tallest row, in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
 
