@@ -229,7 +229,7 @@ async fn phases(db_path: &Path, dir: &Path) -> Result<(), String> {
         .await
         .map_err(e)?;
     println!(
-        "query, collected ({} rows): {}",
+        "query, collected through sqlx ({} rows): {}",
         rows.len(),
         ms(t.elapsed())
     );

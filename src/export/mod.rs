@@ -366,8 +366,9 @@ fn scratch_dir(pool: &SqlitePool, output: &Path) -> PathBuf {
 }
 
 /// The current list as XLSX, row by row from the query into the file (see
-/// [`export_to_file`]), on a blocking thread: the rows are read there through SQLite's
-/// own API ([`db::touchpoints::read_active`]), each written out as it comes.
+/// [`export_to_file`]), on a blocking thread and one more: the rows are read through
+/// SQLite's own API ([`db::touchpoints::read_active`]) on one, and written out on the other
+/// as they come.
 async fn stream_xlsx(
     pool: &SqlitePool,
     filter: Filter,
@@ -379,12 +380,42 @@ async fn stream_xlsx(
     let form = form::Form::new(&[], meta.scope.as_deref(), meta.made_on);
     tokio::task::spawn_blocking(move || {
         let mut sheet = xlsx::Sheet::begin(&form, xlsx::Memory::Constant(scratch))?;
-        db::touchpoints::read_active(&db_path, filter, |row| sheet.row(&row)).map_err(
-            |e| match e {
-                db::touchpoints::ReadError::Db(e) => ExportError::Read(e.to_string()),
-                db::touchpoints::ReadError::Caller(e) => e,
-            },
-        )?;
+        // Two threads: one steps SQLite and builds the rows, this one writes them; they
+        // pass rows in batches (a handoff a row would cost more than it saves), a few
+        // batches ahead at most, so memory stays bounded.
+        std::thread::scope(|scope| -> Result<(), ExportError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(BATCHES_AHEAD);
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let read = db::touchpoints::read_active(&db_path, filter, |row| {
+                    batch.push(row);
+                    if batch.len() == BATCH {
+                        // The writer stopped (it failed): stop reading.
+                        tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                            .map_err(|_| ())?;
+                    }
+                    Ok(())
+                });
+                if read.is_ok() && !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                read
+            });
+            for batch in rx {
+                for row in &batch {
+                    sheet.row(row)?;
+                }
+            }
+            match reader.join() {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(db::touchpoints::ReadError::Db(e))) => Err(ExportError::Read(e.to_string())),
+                // The writer's own error was returned above, before the reader stopped.
+                Ok(Err(db::touchpoints::ReadError::Caller(()))) => {
+                    Err(ExportError::Task("the rows stopped".to_string()))
+                }
+                Err(_) => Err(ExportError::Task("reading the rows panicked".to_string())),
+            }
+        })?;
         let rows = sheet.rows();
         let mut workbook = sheet.finish(&form)?;
         let part = part_path(&path);
@@ -406,6 +437,11 @@ async fn stream_xlsx(
     .await
     .map_err(|e| ExportError::Task(e.to_string()))?
 }
+
+/// Rows handed from the reading thread to the writing one at a time, and how many such
+/// batches may wait.
+const BATCH: usize = 256;
+const BATCHES_AHEAD: usize = 4;
 
 /// Where a file is written before it is renamed to `path`: beside it, `.part` added.
 fn part_path(path: &Path) -> PathBuf {
