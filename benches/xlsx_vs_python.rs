@@ -68,7 +68,7 @@ fn opts() -> Opts {
 /// Row `i` of the generated list: the same shapes as `benches/export.rs`.
 fn data(i: usize, function_id: i64, direction: Direction) -> TouchpointData {
     let kind = Kind::ALL[i % Kind::ALL.len()];
-    let channel = kind.fixed_channel().unwrap_or(if i % 2 == 0 {
+    let channel = kind.fixed_channel().unwrap_or(if i.is_multiple_of(2) {
         Channel::Digital
     } else {
         Channel::Offline
@@ -81,7 +81,7 @@ fn data(i: usize, function_id: i64, direction: Direction) -> TouchpointData {
     .into_iter()
     .filter(|n| *n != Need::Other)
     .collect();
-    let other_need = (i % 7 == 0).then(|| {
+    let other_need = i.is_multiple_of(7).then(|| {
         needs.insert(Need::Other);
         format!("Запись на личный приём к руководителю, номер {i}")
     });
@@ -93,14 +93,14 @@ fn data(i: usize, function_id: i64, direction: Direction) -> TouchpointData {
         point: format!("https://lenobl.ru/services/{i}/appeal-form?step=1"),
         needs,
         other_need,
-        features: (i % 5 != 0).then(|| {
+        features: (!i.is_multiple_of(5)).then(|| {
             format!(
                 "Приём по предварительной записи, в рабочие дни с 9:00 до 18:00; \
                  ответ направляется в срок до 30 дней (точка {i})"
             )
         }),
         clients: Clients::Both,
-        little_used: i % 11 == 0,
+        little_used: i.is_multiple_of(11),
     }
 }
 
@@ -134,7 +134,9 @@ async fn database(path: &Path, n: usize) -> Result<(), String> {
             let id = functions::add(
                 &mut tx,
                 functions::NewFunction {
-                    code: (i % 13 != 0).then(|| format!("Ф-{:05}", i / 4)).as_deref(),
+                    code: (!i.is_multiple_of(13))
+                        .then(|| format!("Ф-{:05}", i / 4))
+                        .as_deref(),
                     name: &format!(
                         "Рассмотрение обращений граждан, объединений граждан и юридических \
                          лиц № {}",
