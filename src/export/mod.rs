@@ -380,15 +380,17 @@ async fn stream_xlsx(
     let form = form::Form::new(&[], meta.scope.as_deref(), meta.made_on);
     tokio::task::spawn_blocking(move || {
         let mut sheet = xlsx::Sheet::begin(&form, xlsx::Memory::Constant(scratch))?;
-        // Two threads: one steps SQLite and builds the rows, this one writes them; they
-        // pass rows in batches (a handoff a row would cost more than it saves), a few
+        // Two threads: one steps SQLite and lays the rows out (cells, heights), this one
+        // writes them; they pass rows in batches (a handoff a row would cost more than it saves), a few
         // batches ahead at most, so memory stays bounded.
         std::thread::scope(|scope| -> Result<(), ExportError> {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(BATCHES_AHEAD);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<xlsx::Prepared>>(BATCHES_AHEAD);
             let reader = scope.spawn(move || {
                 let mut batch = Vec::with_capacity(BATCH);
+                let mut number = form::FIRST_NUMBER;
                 let read = db::touchpoints::read_active(&db_path, filter, |row| {
-                    batch.push(row);
+                    batch.push(xlsx::prepare(number, &row));
+                    number += 1;
                     if batch.len() == BATCH {
                         // The writer stopped (it failed): stop reading.
                         tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
@@ -403,7 +405,7 @@ async fn stream_xlsx(
             });
             for batch in rx {
                 for row in &batch {
-                    sheet.row(row)?;
+                    sheet.prepared(row)?;
                 }
             }
             match reader.join() {

@@ -154,6 +154,28 @@ fn merged(
     Ok(())
 }
 
+/// A row of the list made ready for the sheet (its cells and the row's height), which a
+/// thread other than the writing one can do: [`Sheet::prepared`] writes it.
+pub(super) struct Prepared {
+    direction: Direction,
+    cells: [String; 6],
+    height: f64,
+}
+
+/// Row `row` of the list, numbered `number`, made ready for the sheet.
+pub(super) fn prepare(number: usize, row: &Row) -> Prepared {
+    let cells = form::row_cells(number, row);
+    Prepared {
+        direction: row.data.direction,
+        height: cells_height(&cells),
+        cells,
+    }
+}
+
+fn cells_height(cells: &[String; 6]) -> f64 {
+    row_height(cells.iter().map(String::as_str).zip(WIDTHS))
+}
+
 /// Where the workbook keeps its rows while it is written.
 pub(super) enum Memory {
     /// Every cell in memory until the file is saved (rust_xlsxwriter's standard mode): for
@@ -243,19 +265,24 @@ impl Sheet {
         Ok(())
     }
 
-    /// One row of the list, numbered; rows come grouped by direction in the Order's
-    /// sequence, and a section line goes before the first of each direction.
-    pub(super) fn row(&mut self, row: &Row) -> Result<(), ExportError> {
-        if self.section != Some(row.data.direction) {
-            self.section(row.data.direction)?;
+    /// A row of the list made ready by [`prepare`], numbered as the next one; rows come
+    /// grouped by direction in the Order's sequence, and a section line goes before the
+    /// first of each direction.
+    pub(super) fn prepared(&mut self, p: &Prepared) -> Result<(), ExportError> {
+        if self.section != Some(p.direction) {
+            self.section(p.direction)?;
         }
-        let cells = form::row_cells(self.number, row);
+        self.write_cells(&p.cells, p.height)?;
         self.number += 1;
-        self.cells(&cells)
+        Ok(())
     }
 
     /// A row's six cells, as laid out by [`form::row_cells`].
     fn cells(&mut self, cells: &[String; 6]) -> Result<(), ExportError> {
+        self.write_cells(cells, cells_height(cells))
+    }
+
+    fn write_cells(&mut self, cells: &[String; 6], height: f64) -> Result<(), ExportError> {
         let (r, f) = (self.r, &self.f);
         match cells[0].parse::<u32>() {
             Ok(n) => self.ws.write_number_with_format(r, 0, n, &f.number)?,
@@ -267,8 +294,7 @@ impl Sheet {
             self.ws
                 .write_string_with_format(r, col, fit(text), &f.text)?;
         }
-        self.ws
-            .set_row_height(r, row_height(cells.iter().map(String::as_str).zip(WIDTHS)))?;
+        self.ws.set_row_height(r, height)?;
         self.r += 1;
         Ok(())
     }
