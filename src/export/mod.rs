@@ -342,9 +342,10 @@ pub async fn export_to_file(
     .map_err(|e| ExportError::Task(e.to_string()))?
 }
 
-/// The directory a streamed workbook keeps its rows in while it is written: the
-/// database's own (on disk, writable by whoever writes the database), else the output's.
-fn scratch_dir(pool: &SqlitePool, output: &Path) -> PathBuf {
+/// The directories a streamed workbook may keep its rows in while it is written, in order
+/// of preference: the database's own (on disk, writable by whoever writes the database),
+/// then the output's.
+fn scratch_dirs(pool: &SqlitePool, output: &Path) -> Vec<PathBuf> {
     let db_dir = pool
         .connect_options()
         .get_filename()
@@ -361,8 +362,7 @@ fn scratch_dir(pool: &SqlitePool, output: &Path) -> PathBuf {
                 d
             }
         })
-        .find(|d| d.is_dir())
-        .unwrap_or_else(|| PathBuf::from("."))
+        .collect()
 }
 
 /// The current list as XLSX, row by row from the query into the file (see
@@ -376,7 +376,7 @@ async fn stream_xlsx(
     path: PathBuf,
 ) -> Result<Exported, ExportError> {
     let db_path = pool.connect_options().get_filename().to_path_buf();
-    let scratch = scratch_dir(pool, &path);
+    let scratch = scratch_dirs(pool, &path);
     let form = form::Form::new(&[], meta.scope.as_deref(), meta.made_on);
     tokio::task::spawn_blocking(move || {
         let mut sheet = xlsx::Sheet::begin(&form, xlsx::Memory::Constant(scratch))?;

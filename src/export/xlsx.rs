@@ -181,11 +181,12 @@ pub(super) enum Memory {
     /// Every cell in memory until the file is saved (rust_xlsxwriter's standard mode): for
     /// the bot, which renders a list it has already read.
     Standard,
-    /// Each row written out to a temporary file in this directory as soon as the next one
-    /// begins, texts inline (rust_xlsxwriter's constant-memory mode): for a list streamed
-    /// from the database. The directory should be on disk (the database's own): a tmpfs
-    /// would hold the rows in memory all the same.
-    Constant(PathBuf),
+    /// Each row written out to a temporary file as soon as the next one begins, texts
+    /// inline (rust_xlsxwriter's constant-memory mode): for a list streamed from the
+    /// database. The file goes into the first of these directories that takes it; they
+    /// should be on disk (the database's own): a tmpfs would hold the rows in memory all
+    /// the same.
+    Constant(Vec<PathBuf>),
 }
 
 /// The form being written, row by row, top to bottom: [`Sheet::begin`] writes everything
@@ -212,8 +213,20 @@ impl Sheet {
         wb.set_properties(&DocProperties::new().set_title(form.title));
         let mut ws = match memory {
             Memory::Standard => Worksheet::new(),
-            Memory::Constant(dir) => {
-                wb.set_tempdir(dir)?;
+            Memory::Constant(dirs) => {
+                let mut refused = None;
+                for dir in &dirs {
+                    match wb.set_tempdir(dir) {
+                        Ok(_) => {
+                            refused = None;
+                            break;
+                        }
+                        Err(e) => refused = Some(e),
+                    }
+                }
+                if let Some(e) = refused {
+                    return Err(e.into());
+                }
                 wb.new_worksheet_with_constant_memory()?
             }
         };
@@ -349,6 +362,26 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_sheet_takes_the_first_directory_that_takes_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let form = Form::new(
+            &[],
+            None,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        );
+        let missing = dir.path().join("no/such/dir");
+        let memory = Memory::Constant(vec![missing.clone(), dir.path().to_path_buf()]);
+        let mut sheet = Sheet::begin(&form, memory).unwrap();
+        let row = crate::export::form::tests::row(1, Direction::Internal, "x");
+        sheet.prepared(&prepare(1, &row)).unwrap();
+        assert_eq!(sheet.rows(), 1);
+        let bytes = sheet.finish(&form).unwrap().save_to_buffer().unwrap();
+        assert!(bytes.starts_with(b"PK"));
+        // None takes it: the error, not a panic.
+        assert!(Sheet::begin(&form, Memory::Constant(vec![missing])).is_err());
+    }
 
     #[test]
     fn wrapped_lines_counts_word_wrapped_lines() {
