@@ -105,6 +105,7 @@ fn one(format: Format) {
     let meta = Meta {
         made_on: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
         scope: None,
+        as_of: None,
     };
     let before = status_kb("VmRSS").unwrap_or(0);
     let reset = reset_peak();

@@ -374,6 +374,15 @@ pub enum Command {
         /// The file to write (or an existing directory to write it into).
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
+        /// The list as it stood then, in local time (--utc-offset): 2026-12-01 for the end
+        /// of that day, "2026-12-01 14:30" for the start of that minute.
+        #[arg(
+            id = "export_at",
+            long = "at",
+            value_name = "WHEN",
+            value_parser = crate::export::parse_moment
+        )]
+        at: Option<crate::domain::Moment>,
     },
     /// Write the accepted changes of the list in a period to a file: one line per change
     /// (added, changed, excluded; before → after; the report, who reported and decided).

@@ -136,6 +136,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             direction,
             division,
             output,
+            at,
         } => {
             let pool = db::connect(&settings.db)
                 .await
@@ -147,7 +148,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                     direction,
                     division: division.as_deref(),
                     output: &output,
-                    made_on: chrono::Local::now().date_naive(),
+                    made_on: chrono::Utc::now()
+                        .with_timezone(&settings.reminders.offset)
+                        .date_naive(),
+                    at,
+                    offset: settings.reminders.offset,
                 },
             )
             .await

@@ -33,6 +33,7 @@ fn meta() -> Meta {
     Meta {
         made_on: day(),
         scope: None,
+        as_of: None,
     }
 }
 
@@ -314,6 +315,25 @@ fn numbering() -> Vec<String> {
     (1..=6).map(|i| i.to_string()).collect()
 }
 
+/// The appendix caption's lines, as the first records of every file; the rest after them.
+fn after_caption(records: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    let n = form::CAPTION.len();
+    assert!(records.len() > n, "{records:?}");
+    for (i, text) in form::CAPTION.iter().enumerate() {
+        assert_eq!(records[i], line(text), "caption line {i}");
+    }
+    assert_eq!(records[0][0], "Приложение к Порядку ведения");
+    assert_eq!(records[n - 1][0], "от 11.03.2024 № 01-02/01");
+    records[n..].to_vec()
+}
+
+/// The same for DOCX paragraphs.
+fn paragraphs_after_caption(paras: Vec<String>) -> Vec<String> {
+    let n = form::CAPTION.len();
+    assert_eq!(paras[..n], form::CAPTION.map(String::from)[..]);
+    paras[n..].to_vec()
+}
+
 fn line(text: &str) -> Vec<String> {
     let mut v = vec![text.to_string()];
     v.resize(6, String::new());
@@ -332,7 +352,7 @@ async fn xlsx_is_the_appendix_form_with_texts_kept_as_strings() {
     let rows = all_rows(&fx.pool).await;
     assert_eq!(rows.len(), 7);
     let bytes = export::render(Format::Xlsx, &rows, &meta()).expect("render");
-    let sheet = xlsx_rows(&bytes);
+    let sheet = after_caption(xlsx_rows(&bytes));
 
     assert_eq!(sheet[0][0], TITLE);
     assert_eq!(sheet[1], headings());
@@ -410,18 +430,26 @@ async fn xlsx_is_the_appendix_form_with_texts_kept_as_strings() {
     assert!(sheet_xml.contains(r#"fitToHeight="0""#));
     assert!(sheet_xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#));
     assert!(
-        sheet_xml.contains(r#"<autoFilter ref="A2:F13"/>"#),
+        sheet_xml.contains(r#"<autoFilter ref="A11:F22"/>"#),
         "{sheet_xml}"
     );
     assert!(
-        sheet_xml.contains(r#"topLeftCell="A4""#),
+        sheet_xml.contains(r#"topLeftCell="A13""#),
         "frozen below the numbering row"
     );
-    assert!(sheet_xml.contains(r#"<mergeCell ref="A1:F1"/>"#));
-    assert!(sheet_xml.contains(r#"<mergeCell ref="A4:F4"/>"#));
+    // The caption: a merged, right-aligned row a line; then the title, then a section.
+    for r in 1..=10 {
+        assert!(sheet_xml.contains(&format!(r#"<mergeCell ref="A{r}:F{r}"/>"#)));
+    }
+    assert!(sheet_xml.contains(r#"<mergeCell ref="A13:F13"/>"#));
+    let styles = zip_part(&bytes, "xl/styles.xml");
+    assert!(
+        styles.contains(r#"<alignment horizontal="right"/>"#),
+        "{styles}"
+    );
     let book_xml = zip_part(&bytes, "xl/workbook.xml");
     assert!(
-        book_xml.contains("_xlnm.Print_Titles") && book_xml.contains("$2:$3"),
+        book_xml.contains("_xlnm.Print_Titles") && book_xml.contains("$11:$12"),
         "{book_xml}"
     );
 }
@@ -439,7 +467,9 @@ async fn xlsx_shows_the_scope_under_the_title() {
     .await
     .expect("list");
     let m = Meta::for_filter(day(), Some(Direction::Internal), None);
-    let sheet = xlsx_rows(&export::render(Format::Xlsx, &rows, &m).expect("render"));
+    let sheet = after_caption(xlsx_rows(
+        &export::render(Format::Xlsx, &rows, &m).expect("render"),
+    ));
     assert_eq!(sheet[0][0], TITLE);
     assert_eq!(
         sheet[1][0],
@@ -461,7 +491,7 @@ async fn docx_has_the_form_in_a_landscape_table_with_repeated_header_rows() {
     let rows = all_rows(&fx.pool).await;
     let bytes = export::render(Format::Docx, &rows, &meta()).expect("render");
     let xml = zip_part(&bytes, "word/document.xml");
-    let paras = docx_paragraphs(&xml);
+    let paras = paragraphs_after_caption(docx_paragraphs(&xml));
 
     assert_eq!(paras[0], TITLE);
     assert_eq!(paras[1..7], headings()[..]);
@@ -525,13 +555,20 @@ async fn csv_has_bom_semicolons_crlf_and_neutralised_formulas() {
     let bytes = export::render(Format::Csv, &rows, &meta()).expect("render");
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
     let text = std::str::from_utf8(&bytes[3..]).expect("UTF-8");
-    assert!(text.starts_with(&format!("{TITLE};;;;;\r\n")), "{text}");
+    assert!(
+        text.starts_with(
+            "Приложение к Порядку ведения;;;;;\r\nАдминистрацией Губернатора;;;;;\r\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(&format!("\r\n{TITLE};;;;;\r\n")), "{text}");
     assert!(text.contains("\r\n№;Направление деятельности;"));
     assert!(text.contains("\r\n1;2;3;4;5;6\r\n"));
     assert!(text.ends_with(&format!("{MADE};;;;;\r\n")));
 
     let recs = csv_records(&bytes);
     assert!(recs.iter().all(|r| r.len() == 6));
+    let recs = after_caption(recs);
     assert_eq!(recs[0], line(TITLE));
     assert_eq!(recs[1], headings());
     assert_eq!(recs[2], numbering());
@@ -587,7 +624,9 @@ fn csv_neutralises_a_cell_starting_with_a_tab_in_a_row_built_in_memory() {
         version: 1,
     };
     row.data.features = Some("@cmd".into());
-    let recs = csv_records(&export::render(Format::Csv, &[row], &meta()).expect("render"));
+    let recs = after_caption(csv_records(
+        &export::render(Format::Csv, &[row], &meta()).expect("render"),
+    ));
     assert_eq!(recs[4][2], "'=SUM(A1:A2)");
     assert_eq!(recs[4][5], "'@cmd");
 }
@@ -597,7 +636,9 @@ fn csv_neutralises_a_cell_starting_with_a_tab_in_a_row_built_in_memory() {
 #[test]
 fn an_empty_list_still_makes_a_valid_file_in_every_format() {
     let empty = "Перечень не содержит точек взаимодействия";
-    let sheet = xlsx_rows(&export::render(Format::Xlsx, &[], &meta()).expect("xlsx"));
+    let sheet = after_caption(xlsx_rows(
+        &export::render(Format::Xlsx, &[], &meta()).expect("xlsx"),
+    ));
     assert_eq!(sheet[0][0], TITLE);
     assert_eq!(sheet[1], headings());
     assert_eq!(sheet[2], numbering());
@@ -610,7 +651,9 @@ fn an_empty_list_still_makes_a_valid_file_in_every_format() {
     assert!(paras.iter().any(|p| p == empty));
     assert!(paras.iter().any(|p| p == FOOTNOTE));
 
-    let recs = csv_records(&export::render(Format::Csv, &[], &meta()).expect("csv"));
+    let recs = after_caption(csv_records(
+        &export::render(Format::Csv, &[], &meta()).expect("csv"),
+    ));
     assert_eq!(
         recs,
         vec![
@@ -651,15 +694,31 @@ fn ten_thousand_rows_render_in_every_format() {
             }
         })
         .collect();
-    let recs = csv_records(&export::render(Format::Csv, &rows, &meta()).expect("csv"));
+    let recs = after_caption(csv_records(
+        &export::render(Format::Csv, &rows, &meta()).expect("csv"),
+    ));
     // Title, headings, numbering, 3 sections, 10,000 rows, footnote, date.
     assert_eq!(recs.len(), 10_008);
     assert_eq!(recs[10_005][0], "10000");
-    let sheet = xlsx_rows(&export::render(Format::Xlsx, &rows, &meta()).expect("xlsx"));
+    let sheet = after_caption(xlsx_rows(
+        &export::render(Format::Xlsx, &rows, &meta()).expect("xlsx"),
+    ));
     assert_eq!(sheet.len(), 10_008);
     assert_eq!(sheet[10_005][0], "10000");
     let docx = export::render(Format::Docx, &rows, &meta()).expect("docx");
     assert!(zip_part(&docx, "word/document.xml").contains("Особенности точки 9999"));
+    // Deflated, as Word writes it (stored, this was about 9 MB).
+    assert!(docx.len() < 2 * 1024 * 1024, "{} bytes", docx.len());
+    let mut z = zip::ZipArchive::new(Cursor::new(docx)).expect("zip");
+    for i in 0..z.len() {
+        let part = z.by_index(i).expect("part");
+        assert_eq!(
+            part.compression(),
+            zip::CompressionMethod::Deflated,
+            "{:?}",
+            part.name()
+        );
+    }
 }
 
 // ---- file name, export_to_file and the CLI ---------------------------------------------
@@ -690,6 +749,8 @@ fn req<'a>(format: Format, output: &'a Path) -> FileExport<'a> {
         division: None,
         output,
         made_on: day(),
+        at: None,
+        offset: chrono::FixedOffset::east_opt(3 * 3600).expect("+03:00"),
     }
 }
 
@@ -702,7 +763,7 @@ async fn export_to_file_writes_the_whole_list_or_the_filtered_part() {
     assert_eq!(done.path, out);
     let bytes = std::fs::read(&out).expect("the file");
     assert_eq!(bytes.len(), done.bytes);
-    assert_eq!(csv_records(&bytes).len(), 15);
+    assert_eq!(after_caption(csv_records(&bytes)).len(), 15);
 
     // By direction.
     let out = fx.dir.path().join("info.xlsx");
@@ -716,7 +777,7 @@ async fn export_to_file_writes_the_whole_list_or_the_filtered_part() {
     .await
     .expect("export");
     assert_eq!(done.rows, 3);
-    let sheet = xlsx_rows(&std::fs::read(&out).expect("the file"));
+    let sheet = after_caption(xlsx_rows(&std::fs::read(&out).expect("the file")));
     assert_eq!(
         sheet[1][0],
         "Направление деятельности: Обеспечение доступа к информации о деятельности Администрации"
@@ -737,10 +798,10 @@ async fn export_to_file_writes_the_whole_list_or_the_filtered_part() {
     .await
     .expect("export");
     assert_eq!(done.rows, 2);
-    let paras = docx_paragraphs(&zip_part(
+    let paras = paragraphs_after_caption(docx_paragraphs(&zip_part(
         &std::fs::read(&out).expect("file"),
         "word/document.xml",
-    ));
+    )));
     assert_eq!(paras[1], "Структурное подразделение: Отдел кадров");
     assert!(!paras.iter().any(|p| p == Direction::Appeals.full()));
 
@@ -757,7 +818,7 @@ async fn export_to_file_writes_the_whole_list_or_the_filtered_part() {
     .await
     .expect("export");
     assert_eq!(done.rows, 0);
-    let recs = csv_records(&std::fs::read(&out).expect("file"));
+    let recs = after_caption(csv_records(&std::fs::read(&out).expect("file")));
     assert_eq!(recs[4], line("Перечень не содержит точек взаимодействия"));
 
     // Into a directory: under the list's file name.
@@ -811,7 +872,9 @@ fn the_export_command_reads_its_flags_and_names_bad_values() {
             direction,
             division,
             output,
+            at,
         }) => {
+            assert_eq!(at, None);
             assert_eq!(format, Format::Docx);
             assert_eq!(direction, Some(Direction::Internal));
             assert_eq!(division.as_deref(), Some("Отдел кадров"));
@@ -843,4 +906,131 @@ fn the_export_command_reads_its_flags_and_names_bad_values() {
         err.contains("3.5.9") && err.contains("--direction"),
         "{err}"
     );
+}
+
+// ---- the list at a moment: `export --at` (issue 11) --------------------------------------
+
+/// The fixture's records dated: the appeals and information rows on 10.11.2026 at 10:00 UTC
+/// (13:00 at +03:00), the internal ones on 20.11.2026.
+async fn dated(pool: &SqlitePool) {
+    sqlx::query(
+        "UPDATE touchpoint_versions SET at = CASE
+             WHEN data LIKE '%\"direction\":\"Internal\"%' THEN '2026-11-20T10:00:00Z'
+             ELSE '2026-11-10T10:00:00Z' END",
+    )
+    .execute(pool)
+    .await
+    .expect("dated");
+}
+
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("TOUCHPOINTS_UTC_OFFSET")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+#[tokio::test]
+async fn export_at_a_moment_writes_the_list_as_it_stood_then() {
+    let fx = fixture().await;
+    dated(&fx.pool).await;
+    let db = fx.dir.path().join("t.db");
+    let out = fx.dir.path().join("then.csv");
+    let o = cli(
+        &db,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--at",
+            "2026-11-15 14:30",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("5 rows"));
+    let recs = after_caption(csv_records(&std::fs::read(&out).expect("file")));
+    assert_eq!(recs[0], line(TITLE));
+    assert_eq!(recs[1], line("по состоянию на 15.11.2026 14:30"));
+    assert_eq!(recs[2], headings());
+    assert!(!recs.iter().any(|r| r[1] == Direction::Internal.full()));
+
+    // The end of 20.11 (the internal rows came at 13:00 that day), as XLSX; at +00:00 the
+    // same moment is three hours later and still holds them.
+    for offset in ["+03:00", "Z"] {
+        let out = fx.dir.path().join("day.xlsx");
+        let o = cli(
+            &db,
+            &[
+                "--utc-offset",
+                offset,
+                "export",
+                "--at",
+                "2026-11-20",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let sheet = after_caption(xlsx_rows(&std::fs::read(&out).expect("file")));
+        assert_eq!(sheet[1], line("по состоянию на конец дня 20.11.2026"));
+        assert!(sheet.iter().any(|r| r[1] == Direction::Internal.full()));
+        // Seven rows and the numbering row.
+        assert_eq!(
+            sheet.iter().filter(|r| r[0].parse::<u32>().is_ok()).count(),
+            8
+        );
+    }
+
+    // Before the first record: an empty form that says so. 13:00 local is the very second
+    // the first rows were recorded, so they are not in yet.
+    let out = fx.dir.path().join("before.docx");
+    let o = cli(
+        &db,
+        &[
+            "export",
+            "--format",
+            "docx",
+            "--at",
+            "10.11.2026 13:00",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let paras = paragraphs_after_caption(docx_paragraphs(&zip_part(
+        &std::fs::read(&out).expect("file"),
+        "word/document.xml",
+    )));
+    assert_eq!(paras[1], "по состоянию на 10.11.2026 13:00");
+    assert!(
+        paras.iter().any(|p| p == form::EMPTY_BEFORE_FIRST),
+        "{paras:?}"
+    );
+}
+
+#[tokio::test]
+async fn export_at_a_bad_or_future_moment_is_refused_with_a_clear_message() {
+    let fx = fixture().await;
+    let db = fx.dir.path().join("t.db");
+    let out = fx.dir.path().join("x.csv");
+    for (at, says) in [
+        ("2026-02-31", "no such date"),
+        ("2026-12-01 24:00", "no such date"),
+        ("yesterday", "is not a date"),
+        ("2026-12", "is not a date"),
+        ("2999-01-01 10:00", "has not come yet"),
+        ("2999-01-01", "has not come yet"),
+    ] {
+        let o = cli(&db, &["export", "--at", at, "-o", out.to_str().unwrap()]);
+        assert!(!o.status.success(), "{at}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{at}: {err}");
+        assert!(!out.exists());
+    }
 }

@@ -91,7 +91,9 @@ async fn list_sends_the_whole_list_as_xlsx_by_default() {
     assert_eq!(a.params["text"], tr!(bot.i18n, Lang::Ru, "list-making"));
     let doc = document(&bot, c, HEAD.id).await;
     let (_, name, bytes) = &doc.files[0];
+    // The administration's day (the default offset, +03:00).
     let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
         .date_naive()
         .format("%Y-%m-%d")
         .to_string();
@@ -227,5 +229,179 @@ async fn many_divisions_are_paged_and_the_heads_own_comes_first() {
     bot.click(HEAD, "Комитет 19").await;
     let doc = document(&bot, c, HEAD.id).await;
     assert!(doc.text().contains("0 точек"), "{}", doc.text());
+    bot.finish().await;
+}
+
+// ---- the list at a moment (issue 11) ----------------------------------------------------
+
+/// Dates the rows' records: the first two on 10.11.2026 at 13:00 local (10:00 UTC), the
+/// third on 20.11.2026.
+async fn dated(bot: &Bot) {
+    for (point, at) in [
+        ("lenobl.ru/0", "2026-11-10T10:00:00Z"),
+        ("lenobl.ru/1", "2026-11-10T10:00:00Z"),
+        ("lenobl.ru/2", "2026-11-20T10:00:00Z"),
+    ] {
+        sqlx::query(
+            "UPDATE touchpoint_versions SET at = ?
+             WHERE touchpoint_id = (SELECT id FROM touchpoints WHERE point LIKE ?)",
+        )
+        .bind(at)
+        .bind(format!("%{point}%"))
+        .execute(&bot.pool)
+        .await
+        .unwrap();
+    }
+}
+
+fn csv_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn list_at_a_minute_shows_the_list_as_it_stood_then() {
+    let bot = world().await;
+    dated(&bot).await;
+    let c = bot.send(HEAD, "/list 20.11.2026 13:00");
+    let r = bot.reply(c, HEAD).await;
+    assert!(
+        r.text().contains("по состоянию на 20.11.2026 13:00"),
+        "{}",
+        r.text()
+    );
+    // Switching the format keeps the moment.
+    bot.click(HEAD, "CSV").await;
+    assert!(bot.card_buttons(HEAD.id).contains(&"● CSV".to_string()));
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Весь перечень").await;
+    let doc = document(&bot, c, HEAD.id).await;
+    let (_, name, bytes) = &doc.files[0];
+    assert_eq!(
+        name.as_deref(),
+        Some("Перечень_точек_взаимодействия_2026-11-20.csv")
+    );
+    let text = csv_text(bytes);
+    // 13:00 local is 10:00 UTC: the third row, recorded at that second, is not in yet.
+    assert!(
+        text.contains("по состоянию на 20.11.2026 13:00;;;;;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lenobl.ru/0") && text.contains("lenobl.ru/1"),
+        "{text}"
+    );
+    assert!(!text.contains("lenobl.ru/2"), "{text}");
+    // Under the title.
+    let title = text
+        .find("Перечень точек взаимодействия с внешним")
+        .unwrap();
+    let line = text.find("по состоянию на").unwrap();
+    let headings = text.find("№;Направление деятельности").unwrap();
+    assert!(title < line && line < headings, "{text}");
+    assert!(
+        doc.text()
+            .contains("по состоянию на 20.11.2026 13:00: 2 точки"),
+        "{}",
+        doc.text()
+    );
+
+    // A minute later it is in; a division's part, as DOCX, keeps the moment too.
+    let c = bot.send(HEAD, "/list docx 20.11.2026 13:01");
+    bot.reply(c, HEAD).await;
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Подразделение: Отдел по работе с обращениями")
+        .await;
+    let doc = document(&bot, c, HEAD.id).await;
+    assert!(doc.text().contains("3 точки"), "{}", doc.text());
+    bot.finish().await;
+}
+
+#[tokio::test]
+async fn list_at_the_end_of_a_day_and_before_the_first_record() {
+    let bot = world().await;
+    dated(&bot).await;
+    // The end of 10.11: the first two rows.
+    let c = bot.send(HEAD, "/list csv 10.11.2026");
+    let r = bot.reply(c, HEAD).await;
+    assert!(
+        r.text().contains("по состоянию на конец дня 10.11.2026"),
+        "{}",
+        r.text()
+    );
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Весь перечень").await;
+    let doc = document(&bot, c, HEAD.id).await;
+    let text = csv_text(&doc.files[0].2);
+    assert!(
+        text.contains("по состоянию на конец дня 10.11.2026"),
+        "{text}"
+    );
+    assert!(text.contains("lenobl.ru/1") && !text.contains("lenobl.ru/2"));
+
+    // Before the first record: an empty form that says so.
+    let c = bot.send(HEAD, "/list 09.11.2026");
+    bot.reply(c, HEAD).await;
+    let c = bot.api.cursor();
+    bot.click(HEAD, "Весь перечень").await;
+    let doc = document(&bot, c, HEAD.id).await;
+    assert_eq!(
+        doc.text(),
+        tr!(
+            bot.i18n,
+            Lang::Ru,
+            "list-caption-before-first",
+            moment = "конец дня 09.11.2026"
+        )
+    );
+    let mut book = Xlsx::new(Cursor::new(doc.files[0].2.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<String> = sheet.cells().map(|(_, _, v)| v.to_string()).collect();
+    assert!(cells
+        .iter()
+        .any(|c| c == "по состоянию на конец дня 09.11.2026"));
+    assert!(cells
+        .iter()
+        .any(|c| c == touchpoints::export::form::EMPTY_BEFORE_FIRST));
+    assert!(!cells.iter().any(|c| c.contains("lenobl.ru")));
+    bot.finish().await;
+}
+
+#[tokio::test]
+async fn a_bad_or_future_moment_is_named_and_nothing_is_made() {
+    let bot = world().await;
+    for (sent, key, text) in [
+        ("/list 31.02.2026", "list-no-such-date", "31.02.2026"),
+        (
+            "/list 01.12.2026 25:00",
+            "list-no-such-date",
+            "01.12.2026 25:00",
+        ),
+        ("/list 1.12", "list-bad-moment", "1.12"),
+        ("/list csv 01-12-2026", "list-bad-moment", "01-12-2026"),
+        (
+            "/list 01.12.2026 <b>",
+            "list-bad-moment",
+            "01.12.2026 &lt;b&gt;",
+        ),
+    ] {
+        let c = bot.send(HEAD, sent);
+        let r = bot.reply(c, HEAD).await;
+        let want = match key {
+            "list-no-such-date" => tr!(bot.i18n, Lang::Ru, "list-no-such-date", text = text),
+            _ => tr!(bot.i18n, Lang::Ru, "list-bad-moment", text = text),
+        };
+        assert_eq!(r.text(), want, "{sent}");
+    }
+    let c = bot.send(HEAD, "/list 01.12.2099 10:00");
+    let r = bot.reply(c, HEAD).await;
+    assert!(r.text().contains("01.12.2099 10:00") && r.text().contains("ещё не наступил"));
+    // A button whose moment cannot be read (forged, or damaged) is stale.
+    let c = bot.send(HEAD, "/list");
+    bot.reply(c, HEAD).await;
+    let m = bot.api.last_card(HEAD.id).unwrap().0;
+    let (c, q) = bot.press(HEAD, m, "ls:xlsx:a:d20261301");
+    let a = bot.answer(c, &q).await;
+    assert_eq!(a.params["text"], tr!(bot.i18n, Lang::Ru, "button-stale"));
+    assert!(!bot.api.calls().iter().any(|c| c.method == "sendDocument"));
     bot.finish().await;
 }

@@ -272,10 +272,17 @@ history-row-button = No. { $id } { $division } — { $point }
 
 ## The list as a file
 
-cmd-list = the list of touchpoints as a file
+cmd-list = the list of touchpoints as a file; with a date, as it stood then: /list 01.12.2026 14:30
 list-choose = The list of touchpoints as a file. Choose the format (XLSX by default) and which part of the list to send:
 list-all = The whole list
 list-division = Division: { $division }
 list-making = Making the file…
 list-caption = The list of touchpoints as of { $date }: { $points }.
 list-bad-format = There is no format “{ $format }”: there are XLSX, DOCX and CSV. XLSX is chosen for now.
+list-choose-at = The list of touchpoints as of { $moment }. Choose the format (XLSX by default) and which part of the list to send:
+list-moment-day = the end of { $date }
+list-caption-at = The list of touchpoints as of { $moment }: { $points }.
+list-caption-before-first = The list as of { $moment }: it was not kept yet — its first record was made later. The file is an empty form.
+list-bad-moment = “{ $text }” is not a date. Write, for example, <code>/list 01.12.2026</code> (the list at the end of that day) or <code>/list 01.12.2026 14:30</code> (at the start of that minute).
+list-no-such-date = There is no such date or time: “{ $text }”. Write, for example, <code>/list 01.12.2026</code> or <code>/list 01.12.2026 14:30</code>.
+list-future = “{ $moment }” has not come yet: the list can be shown as it stood at a past moment. The list as it is now: /list.

@@ -6,7 +6,7 @@
 //! decoding to the same thing.
 
 use crate::domain::draft::Field;
-use crate::domain::{Channel, Clients, Direction, Kind, Lang, Need, ReasonKind, Role};
+use crate::domain::{Channel, Clients, Direction, Kind, Lang, Moment, Need, ReasonKind, Role};
 use crate::export::Format;
 
 /// Which part of the list a file holds.
@@ -206,10 +206,11 @@ pub enum CallbackData {
     KeepDraft,
     /// Show a row's history.
     History(i64),
-    /// `/list`: choose the format, or turn the page of divisions.
-    ListFormat(Format, u16),
-    /// `/list`: make the file.
-    List(Format, ListScope),
+    /// `/list`: choose the format, or turn the page of divisions; with a moment for the
+    /// list as it stood then (`/list 01.12.2026 14:30`).
+    ListFormat(Format, u16, Option<Moment>),
+    /// `/list`: make the file (of the list as it stood at the moment, when one is given).
+    List(Format, ListScope, Option<Moment>),
     /// The administration's buttons.
     Admin(AdminCb),
     /// A Registry file's preview.
@@ -310,13 +311,20 @@ impl CallbackData {
             }
             KeepDraft => "kd".into(),
             History(id) => format!("hi:{id}"),
-            ListFormat(f, 0) => format!("lf:{}", f.extension()),
-            ListFormat(f, page) => format!("lf:{}:{page}", f.extension()),
-            List(f, scope) => match scope {
-                ListScope::All => format!("ls:{}:a", f.extension()),
-                ListScope::Direction(d) => format!("ls:{}:d{}", f.extension(), d.index()),
-                ListScope::Division(id) => format!("ls:{}:v{id}", f.extension()),
-            },
+            ListFormat(f, 0, None) => format!("lf:{}", f.extension()),
+            ListFormat(f, page, None) => format!("lf:{}:{page}", f.extension()),
+            ListFormat(f, page, Some(m)) => format!("lf:{}:{page}:{}", f.extension(), m.code()),
+            List(f, scope, at) => {
+                let scope = match scope {
+                    ListScope::All => "a".to_string(),
+                    ListScope::Direction(d) => format!("d{}", d.index()),
+                    ListScope::Division(id) => format!("v{id}"),
+                };
+                match at {
+                    None => format!("ls:{}:{scope}", f.extension()),
+                    Some(m) => format!("ls:{}:{scope}:{}", f.extension(), m.code()),
+                }
+            }
             Admin(a) => a.encode(),
             Registry(RegistryCb::Apply(id)) => format!("ag:a:{id}"),
             Registry(RegistryCb::Discard(id)) => format!("ag:d:{id}"),
@@ -388,14 +396,30 @@ impl CallbackData {
             }
             ("kd", None) => KeepDraft,
             ("lf", Some(a)) => {
-                let (f, page) = match a.split_once(':') {
-                    Some((f, p)) => (f, p.parse::<u16>().ok()?),
-                    None => (a, 0),
+                let mut parts = a.splitn(3, ':');
+                let f = parts.next()?;
+                let page = match parts.next() {
+                    Some(p) => p.parse::<u16>().ok()?,
+                    None => 0,
                 };
-                ListFormat(Format::from_code(f).filter(|x| x.extension() == f)?, page)
+                let at = match parts.next() {
+                    Some(m) => Some(Moment::from_code(m)?),
+                    None => None,
+                };
+                ListFormat(
+                    Format::from_code(f).filter(|x| x.extension() == f)?,
+                    page,
+                    at,
+                )
             }
             ("ls", Some(a)) => {
-                let (f, scope) = a.split_once(':')?;
+                let mut parts = a.splitn(3, ':');
+                let f = parts.next()?;
+                let scope = parts.next()?;
+                let at = match parts.next() {
+                    Some(m) => Some(Moment::from_code(m)?),
+                    None => None,
+                };
                 let f = Format::from_code(f).filter(|x| x.extension() == f)?;
                 let scope = if scope == "a" {
                     ListScope::All
@@ -406,7 +430,7 @@ impl CallbackData {
                 } else {
                     return None;
                 };
-                List(f, scope)
+                List(f, scope, at)
             }
             ("ok", _) => Current(id()?),
             ("chg", None) => ReportChanges,
@@ -472,16 +496,20 @@ mod tests {
                 .iter()
                 .map(|c| ListImport(ListImportCb::Clients(i64::MAX, *c))),
         );
+        let minute = Moment::parse("31.12.9999 23:59").ok();
+        let day = Moment::parse("01.12.2026").ok();
         for f in Format::ALL {
-            v.push(ListFormat(*f, 0));
-            v.push(ListFormat(*f, u16::MAX));
-            v.push(List(*f, ListScope::All));
-            v.push(List(*f, ListScope::Division(i64::MAX)));
-            v.extend(
-                crate::domain::Direction::ALL
-                    .iter()
-                    .map(|d| List(*f, ListScope::Direction(*d))),
-            );
+            for at in [None, minute, day] {
+                v.push(ListFormat(*f, 0, at));
+                v.push(ListFormat(*f, u16::MAX, at));
+                v.push(List(*f, ListScope::All, at));
+                v.push(List(*f, ListScope::Division(i64::MAX), at));
+                v.extend(
+                    crate::domain::Direction::ALL
+                        .iter()
+                        .map(|d| List(*f, ListScope::Direction(*d), at)),
+                );
+            }
         }
         {
             use ReportCb::*;
@@ -570,6 +598,31 @@ mod tests {
     }
 
     #[test]
+    fn list_buttons_made_before_moments_read_as_before() {
+        use CallbackData::*;
+        assert_eq!(
+            CallbackData::decode("ls:csv:d1"),
+            Some(List(
+                Format::Csv,
+                ListScope::Direction(crate::domain::Direction::Information),
+                None
+            ))
+        );
+        assert_eq!(
+            CallbackData::decode("lf:docx:2"),
+            Some(ListFormat(Format::Docx, 2, None))
+        );
+        assert_eq!(
+            CallbackData::decode("ls:xlsx:v7:m202612011430"),
+            Some(List(
+                Format::Xlsx,
+                ListScope::Division(7),
+                Moment::parse("01.12.2026 14:30").ok()
+            ))
+        );
+    }
+
+    #[test]
     fn garbage_decodes_to_nothing() {
         let long = "a".repeat(100);
         for s in [
@@ -610,6 +663,13 @@ mod tests {
             "ls:xlsx:v0",
             "ls:xlsx:q",
             "ls:pdf:a",
+            "ls:xlsx:a:",
+            "ls:xlsx:a:d20261301",
+            "ls:xlsx:a:m2026120114",
+            "ls:xlsx:a:d20261201:x",
+            "lf:xlsx:0:",
+            "lf:xlsx::d20261201",
+            "lf:xlsx:0:q20261201",
             "ad",
             "ad:",
             "ad:l",

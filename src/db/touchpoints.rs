@@ -98,15 +98,80 @@ pub struct Filter {
 
 /// The current list (active rows), in the list's order.
 pub async fn list_active(pool: &SqlitePool, filter: Filter) -> Result<Vec<Row>, sqlx::Error> {
-    let rows: Vec<RowRecord> = sqlx::query_as(&format!(
+    let rows: Vec<RowRecord> = sqlx::query_as(&active_sql())
+        .bind(filter.direction.map(|d| d.code()))
+        .bind(filter.division_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Row::from).collect())
+}
+
+/// The SQL of the current list ([`list_active`]); `?1` a direction's code or NULL, `?2` a
+/// division's id or NULL.
+fn active_sql() -> String {
+    format!(
         "{SELECT} WHERE t.status = 'active' AND (?1 IS NULL OR t.direction = ?1)
            AND (?2 IS NULL OR t.division_id = ?2) {ORDER}"
-    ))
-    .bind(filter.direction.map(|d| d.code()))
-    .bind(filter.division_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(Row::from).collect())
+    )
+}
+
+/// Why [`read_active`] stopped: the database, or the caller's own error.
+#[derive(Debug)]
+pub enum ReadError<E> {
+    Db(rusqlite::Error),
+    Caller(E),
+}
+
+/// The current list as [`list_active`] has it, each row handed to `each` as SQLite steps
+/// to it, on the calling thread (blocking), never held all at once: for `export`, which
+/// writes each row out. It opens the database file at `path` read-only on its own
+/// connection (rusqlite): sqlx's connections hand each row over from a worker thread,
+/// which for a 10,000-row list took longer than writing the file.
+pub fn read_active<E>(
+    path: &std::path::Path,
+    filter: Filter,
+    mut each: impl FnMut(Row) -> Result<(), E>,
+) -> Result<(), ReadError<E>> {
+    use rusqlite::OpenFlags;
+    let db = |e| ReadError::Db(e);
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(db)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(db)?;
+    let mut stmt = conn.prepare(&active_sql()).map_err(db)?;
+    let mut rows = stmt
+        .query(rusqlite::params![
+            filter.direction.map(|d| d.code()),
+            filter.division_id
+        ])
+        .map_err(db)?;
+    while let Some(r) = rows.next().map_err(db)? {
+        let record = RowRecord {
+            id: r.get(0).map_err(db)?,
+            function_id: r.get(1).map_err(db)?,
+            division_id: r.get(2).map_err(db)?,
+            direction: r.get(3).map_err(db)?,
+            kind: r.get(4).map_err(db)?,
+            channel: r.get(5).map_err(db)?,
+            point: r.get(6).map_err(db)?,
+            other_need: r.get(7).map_err(db)?,
+            features: r.get(8).map_err(db)?,
+            clients: r.get(9).map_err(db)?,
+            little_used: r.get(10).map_err(db)?,
+            status: r.get(11).map_err(db)?,
+            version: r.get(12).map_err(db)?,
+            needs: r.get(13).map_err(db)?,
+            function_name: r.get(14).map_err(db)?,
+            function_code: r.get(15).map_err(db)?,
+            function_in_registry: r.get(16).map_err(db)?,
+            division_name: r.get(17).map_err(db)?,
+        };
+        each(Row::from(record)).map_err(ReadError::Caller)?;
+    }
+    Ok(())
 }
 
 /// The active row that already holds this point under this function (3.7), if any.
@@ -411,6 +476,55 @@ pub(crate) mod tests {
                 .await
                 .unwrap();
         assert_eq!(versions, 1);
+    }
+
+    #[tokio::test]
+    async fn read_active_gives_what_list_active_gives_and_stops_at_the_callers_error() {
+        let (pool, dir) = db().await;
+        let (d, f) = setup(&pool).await;
+        let mut tx = pool.begin().await.unwrap();
+        for (i, p) in ["b", "a", "c"].iter().enumerate() {
+            let mut data = sample(f, p);
+            data.little_used = i == 1;
+            data.features = (i != 2).then(|| format!("Особенности {i}"));
+            insert(&mut tx, &data, d, who()).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let path = dir.path().join("test.db");
+        for filter in [
+            Filter::default(),
+            Filter {
+                direction: Some(Direction::Internal),
+                division_id: None,
+            },
+            Filter {
+                direction: Some(Direction::Appeals),
+                division_id: Some(d),
+            },
+        ] {
+            let mut read = Vec::new();
+            read_active(&path, filter, |r| {
+                read.push(r);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert_eq!(
+                read,
+                list_active(&pool, filter).await.unwrap(),
+                "{filter:?}"
+            );
+        }
+        let mut seen = 0;
+        let stopped = read_active(&path, Filter::default(), |_| {
+            seen += 1;
+            Err("stop")
+        });
+        assert!(matches!(stopped, Err(ReadError::Caller("stop"))));
+        assert_eq!(seen, 1);
+        let missing = read_active(&dir.path().join("none.db"), Filter::default(), |_| {
+            Ok::<(), ()>(())
+        });
+        assert!(matches!(missing, Err(ReadError::Db(_))));
     }
 
     #[tokio::test]

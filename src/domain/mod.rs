@@ -3,6 +3,7 @@
 
 pub mod dict;
 pub mod draft;
+pub mod moment;
 pub mod notice;
 pub mod people;
 pub mod record;
@@ -11,6 +12,7 @@ pub mod schedule;
 pub mod touchpoint;
 
 pub use dict::{Channel, Clients, Direction, Kind, Need};
+pub use moment::{Moment, MomentError};
 pub use people::{Lang, Role};
 pub use request::{Action, ReasonKind, RequestStatus};
 pub use touchpoint::{point_key, Invalid, Row, RowStatus, TouchpointData};

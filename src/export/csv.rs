@@ -8,7 +8,10 @@
 //! - **CRLF** line ends between records; a line break inside a cell (column 5 lists the
 //!   needs one per line) stays inside its quoted field.
 //! - Every record has six fields, so readers that refuse ragged files read it too: the
-//!   title, scope, section, footnote and date lines carry their text in the first field.
+//!   appendix caption (one record a line of the Order), title, scope, section, footnote and
+//!   date lines carry their text in the first field. The headings row is the first record
+//!   whose six fields are the six headings, so a reader finds it after any number of such
+//!   lines.
 //! - **Formula injection** (OWASP, "CSV Injection"): a cell whose text begins with `=`,
 //!   `+`, `-`, `@`, tab or carriage return would be taken by a spreadsheet as a formula, so
 //!   it is written with a single quote `'` in front. The XLSX and DOCX files need no such
@@ -64,14 +67,17 @@ pub(super) fn render(form: &Form) -> Result<Vec<u8>, ExportError> {
         Ok(())
     };
 
+    for caption in form.caption {
+        line(&mut w, caption)?;
+    }
     line(&mut w, form.title)?;
-    if let Some(scope) = &form.scope {
-        line(&mut w, scope)?;
+    for l in form.scope.iter().chain(&form.as_of) {
+        line(&mut w, l)?;
     }
     record(&mut w, &HEADINGS)?;
     record(&mut w, &NUMBERING)?;
     if form.is_empty() {
-        line(&mut w, super::form::EMPTY)?;
+        line(&mut w, form.empty)?;
     }
     for section in &form.sections {
         line(&mut w, section.direction.full())?;

@@ -9,7 +9,21 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Channel, Direction, Row};
+use crate::domain::{Channel, Direction, Moment, Row};
+
+/// The appendix caption of the form, right-aligned above the title, in the Order's own
+/// lines.
+pub const CAPTION: [&str; 9] = [
+    "Приложение к Порядку ведения",
+    "Администрацией Губернатора",
+    "и Правительства Ленинградской области",
+    "перечня точек взаимодействия",
+    "с внешним и внутренним клиентами,",
+    "утвержденному приказом",
+    "Администрации Губернатора",
+    "и Правительства Ленинградской области",
+    "от 11.03.2024 № 01-02/01",
+];
 
 /// The title of the appendix form.
 pub const TITLE: &str = "Перечень точек взаимодействия с внешним и внутренним клиентами";
@@ -38,6 +52,21 @@ pub const DATE_FORMAT: &str = "%d.%m.%Y";
 
 /// The line shown instead of sections when there are no rows.
 pub const EMPTY: &str = "Перечень не содержит точек взаимодействия";
+
+/// The line under the title of a list as it stood at a moment:
+/// `по состоянию на 01.12.2026 14:30`.
+pub const AS_OF_PREFIX: &str = "по состоянию на ";
+
+/// The same line for the end of a day: `по состоянию на конец дня 01.12.2026`.
+pub const AS_OF_END_OF_DAY: &str = "по состоянию на конец дня ";
+
+/// How a minute is written in that line (local time).
+pub const MOMENT_FORMAT: &str = "%d.%m.%Y %H:%M";
+
+/// The line shown instead of sections when the moment asked for is before the list's
+/// first record.
+pub const EMPTY_BEFORE_FIRST: &str =
+    "На этот момент перечень ещё не вёлся: его первая запись сделана позже";
 
 /// Column 6 when a row has no features (the Order allows «нет»).
 pub const NO_FEATURES: &str = "нет";
@@ -70,6 +99,14 @@ pub const FIRST_NUMBER: usize = 1;
 /// The date line under the footnote.
 pub fn made_on_line(made_on: NaiveDate) -> String {
     format!("{MADE_ON_PREFIX}{}", made_on.format(DATE_FORMAT))
+}
+
+/// The line under the title of the list as it stood at `moment`.
+pub fn as_of_line(moment: Moment) -> String {
+    match moment {
+        Moment::Minute(t) => format!("{AS_OF_PREFIX}{}", t.format(MOMENT_FORMAT)),
+        Moment::EndOfDay(d) => format!("{AS_OF_END_OF_DAY}{}", d.format(DATE_FORMAT)),
+    }
 }
 
 /// The channel's wording in column 4.
@@ -164,11 +201,17 @@ pub struct Section {
 /// The whole list laid out for a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
+    /// The appendix caption, one line of the Order a line, right-aligned above the title.
+    pub caption: &'static [&'static str],
     pub title: &'static str,
     pub scope: Option<String>,
     /// Sections in the Order's sequence 3.5.1, 3.5.2, 3.5.3; a direction without rows has
     /// none. Empty when the list is empty.
     pub sections: Vec<Section>,
+    /// The line under the title (and scope) of a list as it stood at a moment.
+    pub as_of: Option<String>,
+    /// The line shown instead of sections when there are no rows.
+    pub empty: &'static str,
     pub footnote: &'static str,
     pub made_on: String,
 }
@@ -197,15 +240,28 @@ impl Form {
             }
         }
         Form {
+            caption: &CAPTION,
             title: TITLE,
             scope: scope
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
             sections,
+            as_of: None,
+            empty: EMPTY,
             footnote: FOOTNOTE,
             made_on: made_on_line(made_on),
         }
+    }
+
+    /// The list as it stood at `moment`: the line saying so under the title, and, when
+    /// nothing had been recorded by then (`before_first`), the empty form saying that.
+    pub fn at(mut self, moment: Moment, before_first: bool) -> Form {
+        self.as_of = Some(as_of_line(moment));
+        if before_first {
+            self.empty = EMPTY_BEFORE_FIRST;
+        }
+        self
     }
 
     /// Whether the list has no rows.
@@ -385,6 +441,31 @@ pub(crate) mod tests {
         assert_eq!(lines("a\r\nb\nc").collect::<Vec<_>>(), vec!["a", "b", "c"]);
         assert_eq!(lines("one").collect::<Vec<_>>(), vec!["one"]);
         assert_eq!(lines("\ra\rb").collect::<Vec<_>>(), vec!["", "a", "b"]);
+    }
+
+    #[test]
+    fn a_moment_is_said_under_the_title_and_an_empty_form_before_the_first_record() {
+        let made = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let minute = Moment::parse("01.12.2026 14:30").unwrap();
+        let f = Form::new(&[], None, made).at(minute, false);
+        assert_eq!(f.as_of.as_deref(), Some("по состоянию на 01.12.2026 14:30"));
+        assert_eq!(f.empty, EMPTY);
+        let f = Form::new(&[], None, made).at(Moment::parse("01.12.2026").unwrap(), true);
+        assert_eq!(
+            f.as_of.as_deref(),
+            Some("по состоянию на конец дня 01.12.2026")
+        );
+        assert_eq!(f.empty, EMPTY_BEFORE_FIRST);
+        assert_eq!(Form::new(&[], None, made).as_of, None);
+    }
+
+    #[test]
+    fn caption_is_the_orders_appendix_caption_line_for_line() {
+        assert_eq!(CAPTION.len(), 9);
+        assert_eq!(CAPTION[0], "Приложение к Порядку ведения");
+        assert_eq!(CAPTION[8], "от 11.03.2024 № 01-02/01");
+        let f = Form::new(&[], None, NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
+        assert_eq!(f.caption, &CAPTION);
     }
 
     #[test]

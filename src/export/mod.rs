@@ -20,12 +20,12 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{FixedOffset, NaiveDate, Utc};
 use sqlx::SqlitePool;
 
 use crate::db;
 use crate::db::touchpoints::Filter;
-use crate::domain::{Direction, Row};
+use crate::domain::{Direction, Moment, MomentError, Row};
 
 pub use self::csv::neutralise as neutralise_csv_cell;
 pub use form::scope_text;
@@ -80,6 +80,17 @@ pub struct Meta {
     /// Which part of the list the file holds (a direction's or a division's name), shown
     /// under the title; `None` for the whole list. See [`scope_text`].
     pub scope: Option<String>,
+    /// For the list as it stood at a moment: that moment (said under the title) and
+    /// whether it is before the list's first record (the form is then empty, and says so).
+    pub as_of: Option<AsOf>,
+}
+
+/// The moment a file shows the list as it stood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    pub moment: Moment,
+    /// Nothing had been recorded in the list by then.
+    pub before_first: bool,
 }
 
 impl Meta {
@@ -93,6 +104,15 @@ impl Meta {
         Meta {
             made_on,
             scope: scope_text(direction, division),
+            as_of: None,
+        }
+    }
+
+    /// The same meta, for the list as it stood at a moment.
+    pub fn at(self, as_of: AsOf) -> Meta {
+        Meta {
+            as_of: Some(as_of),
+            ..self
         }
     }
 }
@@ -106,6 +126,8 @@ pub enum ExportError {
     UnknownDirection(String),
     #[error("no division is named «{name}»; {}", known_divisions(.known))]
     UnknownDivision { name: String, known: Vec<String> },
+    #[error("{0} has not come yet: the list can be shown as it stood up to now")]
+    Future(String),
     #[error("XLSX: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("DOCX: {0}")]
@@ -114,6 +136,8 @@ pub enum ExportError {
     Csv(String),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("reading the database: {0}")]
+    Read(String),
     #[error("cannot write {}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -156,6 +180,18 @@ pub fn parse_format(s: &str) -> Result<Format, ExportError> {
     Format::from_code(s).ok_or_else(|| ExportError::UnknownFormat(s.to_string()))
 }
 
+/// Reads a moment for `export --at`: `2026-12-01` (the end of that day) or
+/// `2026-12-01 14:30` (the start of that minute), local time; `01.12.2026` is read too.
+pub fn parse_moment(s: &str) -> Result<Moment, String> {
+    Moment::parse(s).map_err(|e| match e {
+        MomentError::Form => format!(
+            "«{}» is not a date: use 2026-12-01 (the end of that day) or \"2026-12-01 14:30\"",
+            s.trim()
+        ),
+        MomentError::NoSuchDate => format!("«{}»: there is no such date or time", s.trim()),
+    })
+}
+
 /// Reads a direction of activity: its code (`3.5.1`) or its full wording, in any case.
 /// The error names the value.
 pub fn parse_direction(s: &str) -> Result<Direction, ExportError> {
@@ -189,7 +225,10 @@ pub fn file_name(format: Format, made_on: NaiveDate) -> String {
 /// sections by direction in the Order's sequence; within a direction their order is kept.
 /// An empty `rows` gives a valid file with the headings and a line saying the list is empty.
 pub fn render(format: Format, rows: &[Row], meta: &Meta) -> Result<Vec<u8>, ExportError> {
-    let form = form::Form::new(rows, meta.scope.as_deref(), meta.made_on);
+    let mut form = form::Form::new(rows, meta.scope.as_deref(), meta.made_on);
+    if let Some(at) = meta.as_of {
+        form = form.at(at.moment, at.before_first);
+    }
     match format {
         Format::Xlsx => xlsx::render(&form),
         Format::Docx => docx::render(&form),
@@ -208,6 +247,10 @@ pub struct FileExport<'a> {
     /// [`file_name`].
     pub output: &'a Path,
     pub made_on: NaiveDate,
+    /// The list as it stood at this moment (local time at `offset`) rather than now.
+    pub at: Option<Moment>,
+    /// The administration's offset from UTC (`TOUCHPOINTS_UTC_OFFSET`), for `at`.
+    pub offset: FixedOffset,
 }
 
 /// What [`export_to_file`] wrote.
@@ -237,6 +280,11 @@ pub async fn find_division(
 /// Reads the current list (filtered by direction and division), renders it and writes the
 /// file. The file appears whole or not at all: it is written beside its final name first,
 /// then renamed.
+///
+/// An XLSX file is streamed: each row goes from the query to the workbook, which writes it
+/// out to a temporary file in the database's directory (rust_xlsxwriter's constant-memory
+/// mode), and the package is zipped straight into the file; so the list is never held in
+/// memory whole, as rows, cells or bytes. The other formats are rendered in memory.
 pub async fn export_to_file(
     pool: &SqlitePool,
     req: &FileExport<'_>,
@@ -245,14 +293,10 @@ pub async fn export_to_file(
         Some(name) => Some(find_division(pool, name).await?),
         None => None,
     };
-    let rows = db::touchpoints::list_active(
-        pool,
-        Filter {
-            direction: req.direction,
-            division_id: division.as_ref().map(|d| d.id),
-        },
-    )
-    .await?;
+    let filter = Filter {
+        direction: req.direction,
+        division_id: division.as_ref().map(|d| d.id),
+    };
     let meta = Meta::for_filter(
         req.made_on,
         req.direction,
@@ -262,6 +306,28 @@ pub async fn export_to_file(
         req.output.join(file_name(req.format, req.made_on))
     } else {
         req.output.to_path_buf()
+    };
+    let (rows, meta) = match req.at {
+        None if req.format == Format::Xlsx => return stream_xlsx(pool, filter, &meta, path).await,
+        None => (db::touchpoints::list_active(pool, filter).await?, meta),
+        Some(moment) => {
+            let at = moment.instant(req.offset);
+            if at > Utc::now() {
+                return Err(ExportError::Future(match moment {
+                    Moment::EndOfDay(d) => format!("the end of {}", d.format("%Y-%m-%d")),
+                    Moment::Minute(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+                }));
+            }
+            let before_first = !db::versions::any_before(pool, at).await?;
+            let rows = db::versions::list_at(pool, at, filter).await?;
+            (
+                rows,
+                meta.at(AsOf {
+                    moment,
+                    before_first,
+                }),
+            )
+        }
     };
     let format = req.format;
     tokio::task::spawn_blocking(move || {
@@ -277,15 +343,123 @@ pub async fn export_to_file(
     .map_err(|e| ExportError::Task(e.to_string()))?
 }
 
+/// The directories a streamed workbook may keep its rows in while it is written, in order
+/// of preference: the database's own (on disk, writable by whoever writes the database),
+/// then the output's.
+fn scratch_dirs(pool: &SqlitePool, output: &Path) -> Vec<PathBuf> {
+    let db_dir = pool
+        .connect_options()
+        .get_filename()
+        .parent()
+        .map(Path::to_path_buf);
+    let out_dir = output.parent().map(Path::to_path_buf);
+    db_dir
+        .into_iter()
+        .chain(out_dir)
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
+/// The current list as XLSX, row by row from the query into the file (see
+/// [`export_to_file`]), on a blocking thread and one more: the rows are read through
+/// SQLite's own API ([`db::touchpoints::read_active`]) on one, and written out on the other
+/// as they come.
+async fn stream_xlsx(
+    pool: &SqlitePool,
+    filter: Filter,
+    meta: &Meta,
+    path: PathBuf,
+) -> Result<Exported, ExportError> {
+    let db_path = pool.connect_options().get_filename().to_path_buf();
+    let scratch = scratch_dirs(pool, &path);
+    let form = form::Form::new(&[], meta.scope.as_deref(), meta.made_on);
+    tokio::task::spawn_blocking(move || {
+        let mut sheet = xlsx::Sheet::begin(&form, xlsx::Memory::Constant(scratch))?;
+        // Two threads: one steps SQLite and lays the rows out (cells, heights), this one
+        // writes them; they pass rows in batches (a handoff a row would cost more than it saves), a few
+        // batches ahead at most, so memory stays bounded.
+        std::thread::scope(|scope| -> Result<(), ExportError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<xlsx::Prepared>>(BATCHES_AHEAD);
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut number = form::FIRST_NUMBER;
+                let read = db::touchpoints::read_active(&db_path, filter, |row| {
+                    batch.push(xlsx::prepare(number, &row));
+                    number += 1;
+                    if batch.len() == BATCH {
+                        // The writer stopped (it failed): stop reading.
+                        tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                            .map_err(|_| ())?;
+                    }
+                    Ok(())
+                });
+                if read.is_ok() && !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                read
+            });
+            for batch in rx {
+                for row in &batch {
+                    sheet.prepared(row)?;
+                }
+            }
+            match reader.join() {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(db::touchpoints::ReadError::Db(e))) => Err(ExportError::Read(e.to_string())),
+                // The writer's own error was returned above, before the reader stopped.
+                Ok(Err(db::touchpoints::ReadError::Caller(()))) => {
+                    Err(ExportError::Task("the rows stopped".to_string()))
+                }
+                Err(_) => Err(ExportError::Task("reading the rows panicked".to_string())),
+            }
+        })?;
+        let rows = sheet.rows();
+        let mut workbook = sheet.finish(&form)?;
+        let part = part_path(&path);
+        let io = |source| ExportError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Err(e) = workbook.save(&part) {
+            let _ = std::fs::remove_file(&part);
+            return Err(e.into());
+        }
+        let bytes = std::fs::metadata(&part).map_err(io)?.len() as usize;
+        std::fs::rename(&part, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&part);
+            io(e)
+        })?;
+        Ok(Exported { path, rows, bytes })
+    })
+    .await
+    .map_err(|e| ExportError::Task(e.to_string()))?
+}
+
+/// Rows handed from the reading thread to the writing one at a time, and how many such
+/// batches may wait.
+const BATCH: usize = 256;
+const BATCHES_AHEAD: usize = 4;
+
+/// Where a file is written before it is renamed to `path`: beside it, `.part` added.
+fn part_path(path: &Path) -> PathBuf {
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".part");
+    path.with_file_name(tmp_name)
+}
+
 /// Writes `bytes` to a temporary file beside `path`, then renames it to `path`.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let io = |source| ExportError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".part");
-    let tmp = path.with_file_name(tmp_name);
+    let tmp = part_path(path);
     if let Err(e) = std::fs::write(&tmp, bytes) {
         let _ = std::fs::remove_file(&tmp);
         return Err(io(e));
