@@ -113,6 +113,7 @@ async fn main() {
     let meta = Meta {
         made_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         scope: None,
+        as_of: None,
     };
     println!("| format | file | read | check | apply | total (best) | total (median) |");
     println!("|---|---|---|---|---|---|---|");

@@ -210,6 +210,7 @@ async fn export(pool: &SqlitePool, format: Format) -> Vec<u8> {
         &Meta {
             made_on,
             scope: None,
+            as_of: None,
         },
     )
     .unwrap()
