@@ -77,11 +77,14 @@ pub type BotDialogue = Dialogue<State, DbStorage>;
 #[derive(Clone)]
 pub struct DbStorage {
     pool: SqlitePool,
+    /// Where steps are saved: the same file, commits without an fsync (`db::lenient`).
+    lenient: SqlitePool,
 }
 
 impl DbStorage {
     pub fn new(pool: SqlitePool) -> Arc<Self> {
-        Arc::new(DbStorage { pool })
+        let lenient = db::lenient(&pool);
+        Arc::new(DbStorage { pool, lenient })
     }
 }
 
@@ -92,7 +95,7 @@ impl Storage<State> for DbStorage {
         self: Arc<Self>,
         chat_id: ChatId,
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
-        Box::pin(async move { db::dialogues::save(&self.pool, chat_id.0, None).await })
+        Box::pin(async move { db::dialogues::save(&self.lenient, chat_id.0, None).await })
     }
 
     fn update_dialogue(
@@ -102,11 +105,11 @@ impl Storage<State> for DbStorage {
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
             if dialogue == State::Idle {
-                return db::dialogues::save(&self.pool, chat_id.0, None).await;
+                return db::dialogues::save(&self.lenient, chat_id.0, None).await;
             }
             let json =
                 serde_json::to_string(&dialogue).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            db::dialogues::save(&self.pool, chat_id.0, Some(&json)).await
+            db::dialogues::save(&self.lenient, chat_id.0, Some(&json)).await
         })
     }
 

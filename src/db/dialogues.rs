@@ -3,7 +3,6 @@
 //! transaction that ends its dialogue.
 
 use chrono::Utc;
-use sqlx::pool::PoolConnection;
 use sqlx::{Executor, Sqlite, SqlitePool};
 
 use super::ts;
@@ -42,38 +41,19 @@ where
     Ok(())
 }
 
-/// Saves a step of a dialogue (`None`: the dialogue ends), without waiting for the disk:
-/// this one commit runs with `synchronous = NORMAL` (the WAL is written, fsynced by the next
-/// durable commit or checkpoint). A power loss may lose the last steps typed — the person
-/// repeats them — but never a report, decision or import: those commit with `FULL`, the
-/// connections' setting, which is restored before the connection goes back to the pool.
-pub async fn save(pool: &SqlitePool, chat_id: i64, state: Option<&str>) -> Result<(), sqlx::Error> {
-    let mut conn = Lenient(Some(pool.acquire().await?));
-    let c = conn.0.as_mut().expect("held");
-    sqlx::query("PRAGMA synchronous = NORMAL")
-        .execute(&mut **c)
-        .await?;
-    let written = match state {
-        Some(s) => put(&mut **c, chat_id, s).await,
-        None => remove(&mut **c, chat_id).await,
-    };
-    sqlx::query("PRAGMA synchronous = FULL")
-        .execute(&mut **c)
-        .await?;
-    // Back to FULL: the connection may return to the pool.
-    drop(conn.0.take());
-    written
-}
-
-/// A connection set to `synchronous = NORMAL`: should it be dropped before it is set back
-/// (an error, a cancelled future), it is closed rather than returned to the pool.
-struct Lenient(Option<PoolConnection<Sqlite>>);
-
-impl Drop for Lenient {
-    fn drop(&mut self) {
-        if let Some(c) = self.0.take() {
-            drop(c.detach());
-        }
+/// Saves a step of a dialogue (`None`: the dialogue ends) through the lenient pool
+/// ([`super::lenient`]): its commit does not wait for the disk (`synchronous = NORMAL`: the
+/// WAL is written, fsynced by the next durable commit or checkpoint). A power loss may lose
+/// the last steps typed — the person repeats them — never a report, decision or import,
+/// which commit through the main pool at `FULL`. One statement, as before.
+pub async fn save(
+    lenient: &SqlitePool,
+    chat_id: i64,
+    state: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    match state {
+        Some(s) => put(lenient, chat_id, s).await,
+        None => remove(lenient, chat_id).await,
     }
 }
 
@@ -83,23 +63,22 @@ mod tests {
     use crate::db::testing::db;
 
     #[tokio::test]
-    async fn a_step_is_saved_leniently_and_the_connection_goes_back_durable() {
+    async fn a_step_is_saved_leniently_and_the_main_pool_stays_durable() {
         let (pool, _dir) = db().await;
-        save(&pool, 5, Some("{\"a\":1}")).await.unwrap();
+        let lenient = super::super::lenient(&pool);
+        save(&lenient, 5, Some("{\"a\":1}")).await.unwrap();
         assert_eq!(get(&pool, 5).await.unwrap().as_deref(), Some("{\"a\":1}"));
-        save(&pool, 5, None).await.unwrap();
+        save(&lenient, 5, None).await.unwrap();
         assert_eq!(get(&pool, 5).await.unwrap(), None);
-        // Every connection of the pool is FULL again (2 = FULL).
-        let mut held = vec![];
-        for _ in 0..pool.size() {
-            let mut c = pool.acquire().await.unwrap();
-            let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
-                .fetch_one(&mut *c)
+        // 1 = NORMAL, 2 = FULL.
+        let level = |p: SqlitePool| async move {
+            sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+                .fetch_one(&p)
                 .await
-                .unwrap();
-            assert_eq!(level, 2);
-            held.push(c);
-        }
+                .unwrap()
+        };
+        assert_eq!(level(lenient.clone()).await, 1);
+        assert_eq!(level(pool.clone()).await, 2);
     }
 
     #[tokio::test]

@@ -61,6 +61,19 @@ pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// A second, small pool on the same file whose commits do not wait for the disk
+/// (`synchronous = NORMAL`), for dialogue steps only ([`dialogues::save`]): a step is saved
+/// in one statement, without the fsync every other commit makes. Connections open lazily.
+pub fn lenient(pool: &SqlitePool) -> SqlitePool {
+    let options = (*pool.connect_options())
+        .clone()
+        .synchronous(SqliteSynchronous::Normal);
+    SqlitePoolOptions::new()
+        .max_connections(2)
+        .test_before_acquire(false)
+        .connect_lazy_with(options)
+}
+
 /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so
 /// that a read-then-write inside it waits for other writers instead of failing with
 /// SQLITE_BUSY half-way.
