@@ -522,3 +522,26 @@ async fn withdrawing_from_an_old_my_after_access_is_revoked_is_refused() {
     );
     bot.finish().await;
 }
+
+#[tokio::test]
+async fn a_card_of_someone_dropped_from_the_settings_only_loses_its_buttons() {
+    let mut bot = world().await;
+    report(&bot, HEAD, "https://lenobl.ru/s").await;
+    let anna_card = card_of(&bot, ADMIN);
+    let boris_card = card_of(&bot, ADMIN2);
+    // Boris is taken out of TOUCHPOINTS_ADMINS; the bot restarts.
+    bot.restart_with_admins(&[ADMIN]).await;
+    let (c, q) = bot.press(ANNA, anna_card, "rv:a:1");
+    bot.answer(c, &q).await;
+    bot.api
+        .wait_for(c, "Boris's card without buttons", |call| {
+            call.method == "editMessageReplyMarkup"
+                && call.chat_id() == Some(ADMIN2)
+                && call.params["message_id"] == boris_card
+        })
+        .await;
+    let m = bot.api.message(ADMIN2, boris_card).unwrap();
+    assert!(m.get("reply_markup").is_none(), "{m}");
+    assert!(!m["text"].as_str().unwrap().contains("Принято"), "{m}");
+    bot.finish().await;
+}

@@ -290,41 +290,7 @@ pub async fn update(
             return Err(WriteError::Duplicate(existing));
         }
     }
-    let done = sqlx::query(
-        "UPDATE touchpoints SET function_id = ?, direction = ?, kind = ?, channel = ?, point = ?,
-             point_key = ?, other_need = ?, features = ?, clients = ?, little_used = ?,
-             version = version + 1, updated_at = ?
-         WHERE id = ? AND status = 'active'",
-    )
-    .bind(data.function_id)
-    .bind(data.direction.code())
-    .bind(data.kind.code())
-    .bind(data.channel.code())
-    .bind(data.point.trim())
-    .bind(data.point_key())
-    .bind(data.other_need.as_deref())
-    .bind(data.features.as_deref())
-    .bind(data.clients.code())
-    .bind(data.little_used)
-    .bind(ts(Utc::now()))
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Err(WriteError::NotActive(id));
-    }
-    write_needs(tx, id, &data.needs).await?;
-    super::versions::write(tx, id, &who).await?;
-    audit::record(
-        tx,
-        who.accepted_by,
-        "touchpoint.change",
-        "touchpoint",
-        Some(id),
-        serde_json::json!({ "origin": who.origin, "data": data }),
-    )
-    .await?;
-    Ok(())
+    rewrite(tx, id, data, who, RowStatus::Active, "touchpoint.change").await
 }
 
 /// Brings an excluded row back into the list with this content, as its next version (a
@@ -340,11 +306,32 @@ pub async fn reinstate(
     {
         return Err(WriteError::Duplicate(existing));
     }
+    rewrite(
+        tx,
+        id,
+        data,
+        who,
+        RowStatus::Excluded,
+        "touchpoint.reinstate",
+    )
+    .await
+}
+
+/// Writes a row's new content as its next version (active), with its needs, version and
+/// audit record; only when the row stands as `from`.
+async fn rewrite(
+    tx: &mut Tx<'_>,
+    id: i64,
+    data: &TouchpointData,
+    who: Provenance,
+    from: RowStatus,
+    action: &str,
+) -> Result<(), WriteError> {
     let done = sqlx::query(
         "UPDATE touchpoints SET function_id = ?, direction = ?, kind = ?, channel = ?, point = ?,
              point_key = ?, other_need = ?, features = ?, clients = ?, little_used = ?,
              status = 'active', version = version + 1, updated_at = ?
-         WHERE id = ? AND status = 'excluded'",
+         WHERE id = ? AND status = ?",
     )
     .bind(data.function_id)
     .bind(data.direction.code())
@@ -358,6 +345,7 @@ pub async fn reinstate(
     .bind(data.little_used)
     .bind(ts(Utc::now()))
     .bind(id)
+    .bind(from.code())
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
@@ -368,7 +356,7 @@ pub async fn reinstate(
     audit::record(
         tx,
         who.accepted_by,
-        "touchpoint.reinstate",
+        action,
         "touchpoint",
         Some(id),
         serde_json::json!({ "origin": who.origin, "data": data }),

@@ -287,36 +287,21 @@ async fn reject(
     id: i64,
 ) -> HandlerResult {
     let lang = actor.lang;
-    let Some(r) = db::requests::get(&app.pool, id).await? else {
-        press.note(tr!(app.i18n, lang, "button-stale")).await;
+    let Some(_) = still_pending(&app, &press, lang, id).await? else {
         return Ok(());
     };
-    if r.status != RequestStatus::Pending {
-        let o = Outcome::AlreadyDecided(Box::new(r));
-        answer_refusal(&press, &app, lang, &o).await;
-        return Ok(());
-    }
-    let kb = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
-        tr!(app.i18n, lang, "btn-cancel"),
-        CallbackData::Cancel.encode(),
-    )]]);
-    let sent = ui::send_kb(
-        &bot,
-        actor.chat(),
-        tr!(
-            app.i18n,
-            lang,
-            "ask-reject-reason",
-            id = id,
-            max = MAX_REASON
-        ),
-        kb,
-    )
-    .await?;
+    let question = tr!(
+        app.i18n,
+        lang,
+        "ask-reject-reason",
+        id = id,
+        max = MAX_REASON
+    );
+    let card = ask(&bot, &app, &actor, question).await?;
     dialogue
         .update(State::RejectReason {
             request_id: id,
-            card: Some(sent.id.0),
+            card,
         })
         .await?;
     press.note(tr!(app.i18n, lang, "review-give-reason")).await;
@@ -334,20 +319,8 @@ async fn reason(
 ) -> HandlerResult {
     let lang = actor.lang;
     let i = &app.i18n;
-    let reason = match msg.text().map(|t| clean_text(t, MAX_REASON)) {
-        Some(Ok(t)) => t,
-        None => {
-            ui::send(&bot, actor.chat(), tr!(i, lang, "expected-text")).await?;
-            return Ok(());
-        }
-        Some(Err(TextProblem::Empty)) => {
-            ui::send(&bot, actor.chat(), tr!(i, lang, "text-empty")).await?;
-            return Ok(());
-        }
-        Some(Err(TextProblem::TooLong { max })) => {
-            ui::send(&bot, actor.chat(), tr!(i, lang, "text-too-long", max = max)).await?;
-            return Ok(());
-        }
+    let Some(reason) = typed(&bot, &app, &actor, &msg).await else {
+        return Ok(());
     };
     let outcome = db::review::reject(&app.pool, request_id, actor.id, &reason).await?;
     dialogue.exit().await?;
@@ -368,6 +341,42 @@ async fn reason(
         }
     }
     Ok(())
+}
+
+/// The report behind a decision button, while it is still pending; otherwise the press
+/// is answered (gone: stale; decided: by whom) and there is nothing to do.
+async fn still_pending(
+    app: &App,
+    press: &Press,
+    lang: Lang,
+    id: i64,
+) -> Result<Option<db::requests::Request>, HandlerError> {
+    let Some(r) = db::requests::get(&app.pool, id).await? else {
+        press.note(tr!(app.i18n, lang, "button-stale")).await;
+        return Ok(None);
+    };
+    if r.status != RequestStatus::Pending {
+        let o = Outcome::AlreadyDecided(Box::new(r));
+        answer_refusal(press, app, lang, &o).await;
+        return Ok(None);
+    }
+    Ok(Some(r))
+}
+
+/// Asks the authorized person for a text (a reason, a note), with `Отмена`; returns the
+/// question's message, which the dialogue remembers.
+async fn ask(
+    bot: &TgBot,
+    app: &App,
+    actor: &Actor,
+    question: String,
+) -> Result<Option<i32>, HandlerError> {
+    let kb = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+        tr!(app.i18n, actor.lang, "btn-cancel"),
+        CallbackData::Cancel.encode(),
+    )]]);
+    let sent = ui::send_kb(bot, actor.chat(), question, kb).await?;
+    Ok(Some(sent.id.0))
 }
 
 /// The typed answer to a question: the text cleaned, or what is wrong with it (told).
@@ -397,35 +406,20 @@ async fn return_ask(
     id: i64,
 ) -> HandlerResult {
     let lang = actor.lang;
-    let Some(r) = db::requests::get(&app.pool, id).await? else {
-        press.note(tr!(app.i18n, lang, "button-stale")).await;
+    let Some(r) = still_pending(&app, &press, lang, id).await? else {
         return Ok(());
     };
-    if r.status != RequestStatus::Pending {
-        let o = Outcome::AlreadyDecided(Box::new(r));
-        answer_refusal(&press, &app, lang, &o).await;
-        return Ok(());
-    }
     let author_is_admin = app.admins.contains(&r.reporter_id);
     if let Some(why) = db::review::author_cannot_report(&app.pool, &r, author_is_admin).await? {
         answer_refusal(&press, &app, lang, &Outcome::AuthorCannotReport(why)).await;
         return Ok(());
     }
-    let kb = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
-        tr!(app.i18n, lang, "btn-cancel"),
-        CallbackData::Cancel.encode(),
-    )]]);
-    let sent = ui::send_kb(
-        &bot,
-        actor.chat(),
-        tr!(app.i18n, lang, "ask-return-note", id = id, max = MAX_REASON),
-        kb,
-    )
-    .await?;
+    let question = tr!(app.i18n, lang, "ask-return-note", id = id, max = MAX_REASON);
+    let card = ask(&bot, &app, &actor, question).await?;
     dialogue
         .update(State::ReturnNote {
             request_id: id,
-            card: Some(sent.id.0),
+            card,
         })
         .await?;
     press.note(tr!(app.i18n, lang, "review-give-note")).await;
