@@ -121,8 +121,8 @@ impl Client {
     }
 
     /// The person presses the button whose label contains `label` on the newest message in
-    /// the chat; returns when the press is answered.
-    async fn press(&self, chat: i64, label: &str) -> Duration {
+    /// the chat; returns when the press is answered and the bot's `screen` has arrived.
+    async fn press(&self, chat: i64, label: &str, screen: Screen) -> Duration {
         let (_, m) = self.api.newest(chat).expect("a message to press on");
         let data = m["reply_markup"]["inline_keyboard"]
             .as_array()
@@ -154,9 +154,57 @@ impl Client {
                 c.method == "answerCallbackQuery" && c.params["callback_query_id"] == query.as_str()
             })
             .await;
+        let to_chat = |c: &fake_api::Call| c.chat_id() == Some(chat);
+        match screen {
+            Screen::Answer => {}
+            Screen::Card => {
+                self.api
+                    .wait_for(cursor, &format!("the card after {label} in {chat}"), |c| {
+                        matches!(c.method.as_str(), "sendMessage" | "editMessageText")
+                            && to_chat(c)
+                            && c.params.get("reply_markup").is_some()
+                    })
+                    .await;
+            }
+            Screen::Message => {
+                self.api
+                    .wait_for(
+                        cursor,
+                        &format!("the message after {label} in {chat}"),
+                        |c| c.method == "sendMessage" && to_chat(c),
+                    )
+                    .await;
+            }
+        }
         t.elapsed()
     }
 }
+
+/// What a press waits for besides its answer: a step is over when the person sees its
+/// result, whatever order the bot sends the two in.
+#[derive(Clone, Copy)]
+enum Screen {
+    /// The answer alone (the echo bot's press).
+    Answer,
+    /// A card with buttons: a new message, or the pressed one edited.
+    Card,
+    /// A new message, with or without buttons.
+    Message,
+}
+
+/// The steps of [`dialogue`], in order: what the person does | what the bot sends.
+const STEPS: [&str; 10] = [
+    "`/new` | the first card",
+    "a direction | the card closed, the answer; the next card",
+    "a function | the card closed, the answer; the next card",
+    "a kind | the card closed, the answer; the next card",
+    "the point, typed | the next card",
+    "a need | the card redrawn, the answer",
+    "`Готово` | the card closed, the answer; the next card",
+    "no features | the card closed, the answer; the next card",
+    "clients | the card closed, the answer; the summary",
+    "`Отправить` | the report written, the answer; the card closed, a confirmation (measured to it); the report's card to the authorized person",
+];
 
 /// One report, from `/new` to `Отправить`: 10 steps, their latencies.
 async fn dialogue(c: &Client, head: i64) -> Vec<Duration> {
@@ -165,18 +213,22 @@ async fn dialogue(c: &Client, head: i64) -> Vec<Duration> {
     let n = POINTS.fetch_add(1, Ordering::Relaxed);
     let mut t = Vec::with_capacity(10);
     t.push(c.say(head, "/new").await);
-    t.push(c.press(head, "Рассмотрение обращений и запросов").await);
-    t.push(c.press(head, "Ф-012").await);
-    t.push(c.press(head, "Официальные сайты").await);
+    t.push(
+        c.press(head, "Рассмотрение обращений и запросов", Screen::Card)
+            .await,
+    );
+    t.push(c.press(head, "Ф-012", Screen::Card).await);
+    t.push(c.press(head, "Официальные сайты", Screen::Card).await);
     t.push(
         c.say(head, &format!("https://lenobl.ru/bench/{head}/{n}"))
             .await,
     );
-    t.push(c.press(head, "Получение информации").await);
-    t.push(c.press(head, "Готово").await);
-    t.push(c.press(head, "Нет особенностей").await);
-    t.push(c.press(head, "внешние").await);
-    t.push(c.press(head, "Отправить").await);
+    t.push(c.press(head, "Получение информации", Screen::Card).await);
+    t.push(c.press(head, "Готово", Screen::Card).await);
+    t.push(c.press(head, "Нет особенностей", Screen::Card).await);
+    t.push(c.press(head, "внешние", Screen::Card).await);
+    // Sent: the answer names the report; then the card closes and a message confirms it.
+    t.push(c.press(head, "Отправить", Screen::Message).await);
     t
 }
 
@@ -187,7 +239,7 @@ async fn echo_steps(c: &Client, user: i64, steps: usize) -> Vec<Duration> {
         if i % 2 == 0 {
             t.push(c.say(user, &format!("echo {i}")).await);
         } else {
-            t.push(c.press(user, "again").await);
+            t.push(c.press(user, "again", Screen::Answer).await);
         }
     }
     t
@@ -260,6 +312,16 @@ fn status_kb(pid: u32, field: &str) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+/// `VmRSS | VmHWM | RssAnon | RssFile | open files` of the process.
+fn memory_row(pid: u32) -> String {
+    let files = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    let mut cells = ["VmRSS", "VmHWM", "RssAnon", "RssFile"].map(|f| mib(status_kb(pid, f)));
+    cells[3] = format!("{} | {files}", cells[3]);
+    cells.join(" | ")
 }
 
 fn mib(kb: u64) -> String {
@@ -347,22 +409,26 @@ async fn prepare_database(path: &std::path::Path) {
 /// speed; 30: as in production, Telegram's limit).
 fn spawn_touchpoints(api: &FakeApi, db: &std::path::Path, pace: u32) -> Proc {
     Proc(
-        Command::new(env!("CARGO_BIN_EXE_touchpoints"))
-            .env(
-                "TELOXIDE_TOKEN",
-                "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-Q",
-            )
-            .env("TELOXIDE_API_URL", api.url())
-            .env("TOUCHPOINTS_DB", db)
-            .env("TOUCHPOINTS_ADMINS", ADMIN.to_string())
-            .env("TOUCHPOINTS_SENDS_PER_SECOND", pace.to_string())
-            .env(
-                "RUST_LOG",
-                std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the touchpoints binary"),
+        // `BENCH_BOT_BINARY`: another build of the bot (another profile, say) to measure.
+        Command::new(
+            std::env::var("BENCH_BOT_BINARY")
+                .unwrap_or_else(|_| env!("CARGO_BIN_EXE_touchpoints").to_string()),
+        )
+        .env(
+            "TELOXIDE_TOKEN",
+            "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-Q",
+        )
+        .env("TELOXIDE_API_URL", api.url())
+        .env("TOUCHPOINTS_DB", db)
+        .env("TOUCHPOINTS_ADMINS", ADMIN.to_string())
+        .env("TOUCHPOINTS_SENDS_PER_SECOND", pace.to_string())
+        .env(
+            "RUST_LOG",
+            std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the touchpoints binary"),
     )
 }
 
@@ -427,6 +493,16 @@ async fn bench() {
     let db = dir.path().join("bench.db");
     prepare_database(&db).await;
 
+    // `BENCH_BOT_ONLY=memory`: the memory table alone (quicker, when looking into it).
+    let timing = std::env::var("BENCH_BOT_ONLY").map_or(true, |v| v != "memory");
+    if timing {
+        timings(&db).await;
+    }
+    memory(&db).await;
+}
+
+/// The latency tables: the echo floor, then touchpoints, then the load runs.
+async fn timings(db: &std::path::Path) {
     println!("| bot | what | users at once | steps | steps/s | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|---|---|---|---|");
 
@@ -465,7 +541,7 @@ async fn bench() {
     // touchpoints, unpaced (its own speed): `/help`, then dialogue steps.
     {
         let api = FakeApi::start().await;
-        let child = spawn_touchpoints(&api, &db, 0);
+        let child = spawn_touchpoints(&api, db, 0);
         let client = Client::new(api);
         ready(&client).await;
         // Warm up: one dialogue.
@@ -479,6 +555,7 @@ async fn bench() {
         })
         .await;
         println!("{}", r.row("touchpoints", "`/help`"));
+        let mut by_step: Vec<(&str, Duration)> = vec![];
         for (users, rounds) in [(1usize, 30usize), (20, 10)] {
             let mut r = run(&client, users, move |c, u| async move {
                 let mut t = vec![];
@@ -488,9 +565,34 @@ async fn bench() {
                 t
             })
             .await;
+            if users == 1 {
+                // The steps in order (`run` keeps one user's latencies in order).
+                by_step = (0..STEPS.len())
+                    .map(|i| {
+                        let mut l: Vec<Duration> = r
+                            .latencies
+                            .iter()
+                            .skip(i)
+                            .step_by(STEPS.len())
+                            .copied()
+                            .collect();
+                        l.sort();
+                        (STEPS[i], l[l.len() / 2])
+                    })
+                    .collect();
+            }
             println!("{}", r.row("touchpoints", "dialogue step"));
         }
         stop(child);
+        println!();
+        println!("One user's steps, p50 each:");
+        println!();
+        println!("| step | what the bot does | p50 |");
+        println!("|---|---|---|");
+        for (step, d) in by_step {
+            println!("| {step} | {:.2} ms |", d.as_secs_f64() * 1e3);
+        }
+        println!();
     }
 
     // Load: 50 heads at once, each sending 3 reports, with sends paced at 30 a second over
@@ -498,7 +600,7 @@ async fn bench() {
     // never gets its answer fails the run after 10 s).
     for pace in [30u32, 0] {
         let api = FakeApi::start().await;
-        let child = spawn_touchpoints(&api, &db, pace);
+        let child = spawn_touchpoints(&api, db, pace);
         let client = Client::new(api);
         ready(&client).await;
         let mut r = run(&client, 50, |c, u| async move {
@@ -517,21 +619,24 @@ async fn bench() {
         println!("{}", r.row("touchpoints", &what));
         stop(child);
     }
+}
 
-    // Memory with 1,000 open dialogues, in a fresh touchpoints process.
+/// Memory, idle and with 1,000 open dialogues, in a fresh touchpoints process; the echo
+/// bot's idle memory as the floor.
+async fn memory(db: &std::path::Path) {
     println!();
-    println!("| bot | state | VmRSS | VmHWM |");
-    println!("|---|---|---|---|");
+    println!("| bot | state | VmRSS | VmHWM | of it: heap and stacks (RssAnon) | the binary and libraries (RssFile) | open files |");
+    println!("|---|---|---|---|---|---|---|");
     let api = FakeApi::start().await;
-    let child = spawn_touchpoints(&api, &db, 0);
+    let child = spawn_touchpoints(&api, db, 0);
     let client = Client::new(api);
     ready(&client).await;
     let pid = child.id();
-    println!(
-        "| touchpoints | idle after start | {} | {} |",
-        mib(status_kb(pid, "VmRSS")),
-        mib(status_kb(pid, "VmHWM"))
-    );
+    if let Ok(secs) = std::env::var("BENCH_BOT_PAUSE") {
+        eprintln!("PID {pid}");
+        tokio::time::sleep(Duration::from_secs(secs.parse().unwrap_or(30))).await;
+    }
+    println!("| touchpoints | idle after start | {} |", memory_row(pid));
     let batch = 50;
     for first in (0..HEADS).step_by(batch) {
         let tasks: Vec<_> = (first..(first + batch as i64).min(HEADS))
@@ -540,7 +645,8 @@ async fn bench() {
                 tokio::spawn(async move {
                     let head = FIRST_HEAD + h;
                     c.say(head, "/new").await;
-                    c.press(head, "Рассмотрение обращений и запросов").await;
+                    c.press(head, "Рассмотрение обращений и запросов", Screen::Card)
+                        .await;
                 })
             })
             .collect();
@@ -549,7 +655,7 @@ async fn bench() {
         }
     }
     let open: i64 = {
-        let pool = touchpoints::db::connect(&db).await.expect("database");
+        let pool = touchpoints::db::connect(db).await.expect("database");
         let n = sqlx::query_scalar("SELECT count(*) FROM dialogues")
             .fetch_one(&pool)
             .await
@@ -558,21 +664,19 @@ async fn bench() {
         n
     };
     println!(
-        "| touchpoints | {open} open dialogues | {} | {} |",
-        mib(status_kb(pid, "VmRSS")),
-        mib(status_kb(pid, "VmHWM"))
+        "| touchpoints | {open} open dialogues | {} |",
+        memory_row(pid)
     );
     stop(child);
     let api = FakeApi::start().await;
     let child = spawn_echo(&api);
     ready(&Client::new(api)).await;
     println!(
-        "| echo (teloxide floor) | idle after start | {} | {} |",
-        mib(status_kb(child.id(), "VmRSS")),
-        mib(status_kb(child.id(), "VmHWM"))
+        "| echo (teloxide floor) | idle after start | {} |",
+        memory_row(child.id())
     );
     stop(child);
-    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     println!();
     println!(
         "database after the runs: {:.1} MiB (without its WAL)",

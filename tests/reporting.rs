@@ -251,6 +251,40 @@ async fn a_head_reports_a_new_touchpoint_end_to_end() {
     w.bot.finish().await;
 }
 
+/// A screen's press is answered as its card is redrawn. When the card cannot be redrawn,
+/// the press has its (silent) answer already: the person is told in the chat instead, and
+/// the draft stays as the card shows it.
+#[tokio::test]
+async fn a_press_whose_card_cannot_be_redrawn_is_told_in_the_chat_and_the_draft_kept() {
+    let w = world().await;
+    let bot = &w.bot;
+    new_up_to_point(bot, HEAD).await;
+    answer_text(bot, HEAD, "https://lenobl.ru/appeal/failed-edit").await;
+    bot.api.fail(
+        "editMessageText",
+        common::Fault::BadRequest("Bad Request: message is too long"),
+    );
+    let cursor = bot.api.cursor();
+    let answer = bot.click(HEAD, "Получение информации").await;
+    assert_eq!(answer.params.get("text"), None, "{}", answer.params);
+    let sorry = bot.t(Lang::Ru, "error-generic", &[]);
+    bot.api
+        .wait_for(cursor, "the failure told in the chat", |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(HEAD.id) && c.text() == sorry
+        })
+        .await;
+    assert!(!bot
+        .card_buttons(HEAD.id)
+        .contains(&"✅ Получение информации".to_string()));
+    // The draft was not saved with the need: the same press now marks it (once).
+    bot.click(HEAD, "Получение информации").await;
+    assert!(bot
+        .card_buttons(HEAD.id)
+        .contains(&"✅ Получение информации".to_string()));
+    assert!(bot.card_text(HEAD.id).contains("Отмечено: 1"));
+    w.bot.finish().await;
+}
+
 #[tokio::test]
 async fn a_typed_function_a_phone_line_other_needs_and_an_edit_from_the_summary() {
     let w = world().await;

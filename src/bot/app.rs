@@ -64,8 +64,17 @@ impl App {
     /// whatever the database says; otherwise the stored role; otherwise a stranger, whose
     /// language is guessed from Telegram's `language_code`.
     pub async fn actor(&self, user: &User) -> Result<Actor, sqlx::Error> {
+        Ok(self.visit(user).await?.0)
+    }
+
+    /// The sender ([`App::actor`]) and their stored dialogue (its JSON), read in one
+    /// statement: the one read every update makes before its flow.
+    pub async fn visit(&self, user: &User) -> Result<(Actor, Option<String>), sqlx::Error> {
         let id = user.id.0 as i64;
-        let mut person = db::people::get(&self.pool, id).await?;
+        let db::people::Visit {
+            mut person,
+            dialogue,
+        } = db::people::visit(&self.pool, id).await?;
         let admin = self.admins.contains(&id);
         let name = user.full_name();
         if (admin || person.is_some()) && person.as_ref().map(|p| &p.name) != Some(&name) {
@@ -74,7 +83,7 @@ impl App {
                 person = db::people::get(&self.pool, id).await?;
             }
         }
-        Ok(match person {
+        let actor = match person {
             Some(p) => Actor {
                 id,
                 name,
@@ -91,7 +100,8 @@ impl App {
                 division_name: None,
                 lang: Lang::guess(user.language_code.as_deref()),
             },
-        })
+        };
+        Ok((actor, dialogue))
     }
 
     /// Every authorized person: from the settings and from the database.

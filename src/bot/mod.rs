@@ -71,7 +71,7 @@ pub async fn prepare_with(
     policy: net::Policy,
 ) -> Result<(TgBot, Arc<App>), String> {
     let token = settings.require_token()?;
-    let mut bot = Bot::new(token);
+    let mut bot = Bot::with_client(token, net::client()?);
     if let Some(url) = &settings.api_url {
         bot = bot.set_api_url(url.clone());
     }

@@ -90,6 +90,30 @@ impl Press {
     }
 }
 
+/// The tree failed on this update (its error is logged by the dispatcher): the person is
+/// told — as the press's answer when it is still unanswered, otherwise (a message, or a
+/// press answered before the failure, as a screen's press is) in their private chat.
+async fn failed(app: &App, bot: &TgBot, update: &Update, press: &Press) {
+    let Some(user) = update.from() else { return };
+    let lang = match app.actor(user).await {
+        Ok(a) => a.lang,
+        Err(_) => crate::domain::Lang::guess(user.language_code.as_deref()),
+    };
+    let sorry = tr!(app.i18n, lang, "error-generic");
+    if press.is_query() && !press.answered() {
+        press.alert(sorry).await;
+        return;
+    }
+    if let UpdateKind::Message(m) = &update.kind {
+        if !m.chat.is_private() {
+            return;
+        }
+    }
+    if let Err(e) = super::ui::send(bot, ChatId(user.id.0 as i64), sorry).await {
+        log::warn!("telling user {} about a failure: {e}", user.id);
+    }
+}
+
 /// The first link of the tree: puts a [`Press`] into the dependencies, runs the rest, and
 /// answers a query that is still unanswered after it.
 #[track_caller]
@@ -103,18 +127,13 @@ pub fn answered_once() -> UpdateHandler<HandlerError> {
             let press = Press::of(TgBot::clone(&bot), &update);
             deps.insert(press.clone());
             let flow = cont(deps.clone()).await;
-            if press.is_query() && !press.answered() {
-                match &flow {
-                    ControlFlow::Break(Err(_)) => {
-                        let app: Arc<Arc<App>> = deps.get();
-                        let lang = match update.from() {
-                            Some(u) => app.actor(u).await.map(|a| a.lang).unwrap_or_default(),
-                            None => Default::default(),
-                        };
-                        press.alert(tr!(app.i18n, lang, "error-generic")).await;
-                    }
-                    _ => press.ack().await,
+            match &flow {
+                ControlFlow::Break(Err(_)) => {
+                    let app: Arc<Arc<App>> = deps.get();
+                    failed(&app, &bot, &update, &press).await;
                 }
+                _ if press.is_query() && !press.answered() => press.ack().await,
+                _ => {}
             }
             flow
         },

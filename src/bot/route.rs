@@ -46,18 +46,26 @@ impl Incoming {
     }
 }
 
-/// The sender, as the bot knows them. Messages count only from private chats (the list
-/// is not discussed in groups); a press counts wherever its button is. A failure to read
-/// the database is told (a press: as its answer) and ends the update.
-async fn person(update: Update, app: Arc<App>, bot: TgBot, press: Press) -> Option<Actor> {
+/// The sender and their stored dialogue (its JSON, not yet decoded), read together.
+#[derive(Debug, Clone)]
+struct Arrival {
+    actor: Actor,
+    dialogue: Option<String>,
+}
+
+/// The sender, as the bot knows them, with their stored dialogue: one read
+/// ([`App::visit`]). Messages count only from private chats (the list is not discussed in
+/// groups); a press counts wherever its button is. A failure to read the database is told
+/// (a press: as its answer) and ends the update.
+async fn arrival(update: Update, app: Arc<App>, bot: TgBot, press: Press) -> Option<Arrival> {
     let user = update.from()?;
     if let UpdateKind::Message(m) = &update.kind {
         if !m.chat.is_private() {
             return None;
         }
     }
-    match app.actor(user).await {
-        Ok(a) => Some(a),
+    match app.visit(user).await {
+        Ok((actor, dialogue)) => Some(Arrival { actor, dialogue }),
         Err(e) => {
             log::error!("resolving user {}: {e}", user.id);
             let lang = crate::domain::Lang::guess(user.language_code.as_deref());
@@ -78,19 +86,24 @@ fn dialogue(storage: Arc<DbStorage>, actor: Actor) -> BotDialogue {
     BotDialogue::new(storage, actor.chat())
 }
 
-/// The person's state: `Idle` without a stored dialogue. Read only — teloxide's
-/// `get_or_default` would write the default back (a write transaction per update).
-async fn state(dialogue: BotDialogue, press: Press, app: Arc<App>, actor: Actor) -> Option<State> {
-    match dialogue.get().await {
-        Ok(s) => Some(s.unwrap_or_default()),
+/// The person's state, from what [`arrival`] read: `Idle` without a stored dialogue (read
+/// only — teloxide's `get_or_default` would write the default back). A state this version
+/// cannot read is dropped and reads as `Unreadable`, once.
+async fn state(arrival: Arrival, dialogue: BotDialogue) -> State {
+    let Some(json) = arrival.dialogue else {
+        return State::Idle;
+    };
+    match State::decode(&json) {
+        Ok(s) => s,
         Err(e) => {
-            log::error!("reading the dialogue of {}: {e}", actor.id);
-            if press.is_query() {
-                press
-                    .alert(tr!(app.i18n, actor.lang, "error-generic"))
-                    .await;
+            log::warn!(
+                "chat {}: unreadable dialogue state dropped: {e}",
+                arrival.actor.id
+            );
+            if let Err(e) = dialogue.exit().await {
+                log::error!("dropping an unreadable dialogue: {e}");
             }
-            None
+            State::Unreadable
         }
     }
 }
@@ -179,9 +192,10 @@ async fn sent_file(
 /// The trunk: the sender, the dialogue, what the update is. Everything after it may take
 /// [`Actor`], [`BotDialogue`], [`State`], [`Incoming`] and `Option<SentFile>`.
 pub fn trunk() -> UpdateHandler<HandlerError> {
-    dptree::filter_map_async(person)
+    dptree::filter_map_async(arrival)
+        .map(|a: Arrival| a.actor)
         .map(dialogue)
-        .filter_map_async(state)
+        .map_async(state)
         .map(Incoming::of)
         .inspect_async(drop_draft_on_command)
         .filter_map_async(sent_file)

@@ -48,6 +48,11 @@ pub enum State {
 }
 
 impl State {
+    /// A stored state, read back (`Err`: written by an incompatible version, or damaged).
+    pub fn decode(json: &str) -> Result<State, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
     /// The message of the question an authorized person is answering by typing (its
     /// `Отмена` button ends it), if any.
     pub fn question_card(&self) -> Option<i32> {
@@ -121,7 +126,7 @@ impl Storage<State> for DbStorage {
             let Some(json) = db::dialogues::get(&self.pool, chat_id.0).await? else {
                 return Ok(None);
             };
-            match serde_json::from_str(&json) {
+            match State::decode(&json) {
                 Ok(state) => Ok(Some(state)),
                 Err(e) => {
                     log::warn!("chat {}: unreadable dialogue state dropped: {e}", chat_id.0);

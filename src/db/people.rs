@@ -51,6 +51,58 @@ pub async fn get(pool: &SqlitePool, telegram_id: i64) -> Result<Option<Person>, 
     Ok(row.map(Person::from))
 }
 
+/// A person as the bot meets them on an update: who they are, if known, and their stored
+/// dialogue (its JSON, opaque here), if any — one statement for both, the one read every
+/// update makes before its flow (the dialogue is kept by the person's private chat, whose
+/// id is theirs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub person: Option<Person>,
+    pub dialogue: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct VisitRow {
+    telegram_id: Option<i64>,
+    name: Option<String>,
+    role: Option<String>,
+    division_id: Option<i64>,
+    division_name: Option<String>,
+    language: Option<String>,
+    dialogue: Option<String>,
+}
+
+pub async fn visit(pool: &SqlitePool, telegram_id: i64) -> Result<Visit, sqlx::Error> {
+    let r: VisitRow = sqlx::query_as(
+        "SELECT p.telegram_id, p.name, p.role, p.division_id, d.name AS division_name,
+                p.language, g.state AS dialogue
+         FROM (SELECT ? AS id) k
+         LEFT JOIN people p ON p.telegram_id = k.id
+         LEFT JOIN divisions d ON d.id = p.division_id
+         LEFT JOIN dialogues g ON g.chat_id = k.id",
+    )
+    .bind(telegram_id)
+    .fetch_one(pool)
+    .await?;
+    let person = match (r.telegram_id, r.name, r.role, r.language) {
+        (Some(telegram_id), Some(name), Some(role), Some(language)) => {
+            Some(Person::from(PersonRow {
+                telegram_id,
+                name,
+                role,
+                division_id: r.division_id,
+                division_name: r.division_name,
+                language,
+            }))
+        }
+        _ => None,
+    };
+    Ok(Visit {
+        person,
+        dialogue: r.dialogue,
+    })
+}
+
 /// People with a stored role, by name.
 pub async fn with_role(pool: &SqlitePool, role: Role) -> Result<Vec<Person>, sqlx::Error> {
     let rows: Vec<PersonRow> =
@@ -340,6 +392,46 @@ pub async fn revoke_access(
 mod tests {
     use super::*;
     use crate::db::{divisions, testing::db};
+
+    /// The one read of an update: the person as `get` reads them, and their dialogue, each
+    /// present or not.
+    #[tokio::test]
+    async fn a_visit_reads_the_person_and_their_dialogue_at_once() {
+        let (pool, _dir) = db().await;
+        let nobody = visit(&pool, 42).await.unwrap();
+        assert_eq!((nobody.person, nobody.dialogue), (None, None));
+        crate::db::dialogues::put(&pool, 42, "{\"a\":1}")
+            .await
+            .unwrap();
+        let v = visit(&pool, 42).await.unwrap();
+        assert_eq!((v.person, v.dialogue.as_deref()), (None, Some("{\"a\":1}")));
+
+        let mut tx = pool.begin().await.unwrap();
+        let (d, _) = divisions::get_or_create(&mut tx, "Отдел", 1).await.unwrap();
+        assign(
+            &mut tx,
+            42,
+            "Иван",
+            Role::Head,
+            Some(d.id),
+            Lang::En,
+            Some(1),
+        )
+        .await
+        .unwrap();
+        assign(&mut tx, 43, "Пётр", Role::Viewer, None, Lang::Ru, Some(1))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let v = visit(&pool, 42).await.unwrap();
+        assert_eq!(v.person, get(&pool, 42).await.unwrap());
+        assert_eq!(v.person.unwrap().division_name.as_deref(), Some("Отдел"));
+        assert_eq!(v.dialogue.as_deref(), Some("{\"a\":1}"));
+        let v = visit(&pool, 43).await.unwrap();
+        assert_eq!(v.person, get(&pool, 43).await.unwrap());
+        assert!(v.person.is_some());
+        assert_eq!(v.dialogue, None);
+    }
 
     #[tokio::test]
     async fn language_of_a_stranger_is_kept_and_survives_an_assignment() {

@@ -7,6 +7,7 @@ pub mod fake_api;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -39,6 +40,65 @@ pub const fn user(id: i64, first_name: &'static str) -> User {
         first_name,
         language_code: "ru",
     }
+}
+
+/// The ids of the updates the handler tree is done with.
+#[derive(Default)]
+pub struct Handled {
+    ids: std::sync::Mutex<std::collections::HashSet<u32>>,
+    changed: tokio::sync::Notify,
+}
+
+impl Handled {
+    /// Waits (up to 10 s) until the tree is done with update `id`.
+    async fn wait(&self, id: u32) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let notified = self.changed.notified();
+            if self.ids.lock().unwrap().contains(&id) {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("timed out waiting for the bot to be done with update {id}");
+            }
+        }
+    }
+}
+
+/// Records an update as handled when the tree after it is done with it — a panic in it
+/// included (the guard that catches it is outside this link).
+struct MarkOnDrop(Arc<Handled>, u32);
+
+impl Drop for MarkOnDrop {
+    fn drop(&mut self) {
+        self.0.ids.lock().unwrap().insert(self.1);
+        self.0.changed.notify_waiters();
+    }
+}
+
+/// The harness's first link inside the product's own (the press answered, the panic
+/// guard): marks each update handled when the tree is done with it.
+fn marked(handled: Arc<Handled>) -> UpdateHandler<HandlerError> {
+    let location = std::panic::Location::caller();
+    dptree::from_fn_with_description(
+        <teloxide::dispatching::DpHandlerDescription as dptree::HandlerDescription>::entry(),
+        move |deps: dptree::di::DependencyMap, cont| {
+            let handled = handled.clone();
+            async move {
+                let update: Arc<teloxide::types::Update> = deps.get();
+                let _mark = MarkOnDrop(handled, update.id.0);
+                cont(deps).await
+            }
+        },
+        dptree::HandlerSignature::Other {
+            obligations: [(dptree::Type::of::<teloxide::types::Update>(), location)]
+                .into_iter()
+                .collect(),
+            guaranteed_outcomes: Default::default(),
+            conditional_outcomes: Default::default(),
+            continues: true,
+        },
+    )
 }
 
 /// How a test bot is built: its retry policy and its handler tree.
@@ -80,6 +140,8 @@ pub struct Bot {
     launch: Launch,
     /// Every callback query sent, to check that each was answered exactly once.
     queries: std::sync::Mutex<Vec<String>>,
+    /// The updates the handler tree is done with (across restarts).
+    handled: Arc<Handled>,
     next_update: AtomicI64,
     next_incoming_message: AtomicI64,
 }
@@ -114,6 +176,7 @@ impl Bot {
             running: None,
             launch,
             queries: Default::default(),
+            handled: Default::default(),
             next_update: AtomicI64::new(1),
             next_incoming_message: AtomicI64::new(1),
         };
@@ -129,7 +192,7 @@ impl Bot {
         )
         .await
         .expect("bot starts");
-        let tree = (self.launch.tree)();
+        let tree = marked(self.handled.clone()).chain((self.launch.tree)());
         let mut dispatcher = touchpoints::bot::dispatcher_for(tg.clone(), app, tree);
         let token = dispatcher.shutdown_token();
         let handle =
@@ -445,12 +508,21 @@ impl Bot {
     }
 
     /// Waits for the bot's answer to a callback query.
+    ///
+    /// A press may be answered before the bot is done with it (a screen's press is answered
+    /// as the screen is drawn): this also waits until the handler tree is done with the
+    /// update, as a person who presses the next button on the card they see would.
     pub async fn answer(&self, cursor: usize, query_id: &str) -> Call {
-        self.api
+        let answer = self
+            .api
             .wait_for(cursor, &format!("the answer to {query_id}"), |c| {
                 c.method == "answerCallbackQuery" && c.params["callback_query_id"] == query_id
             })
-            .await
+            .await;
+        if let Some(update) = query_id.strip_prefix("cq").and_then(|n| n.parse().ok()) {
+            self.handled.wait(update).await;
+        }
+        answer
     }
 
     /// A text from the locales, for comparing with what the bot said.

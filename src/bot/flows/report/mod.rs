@@ -272,14 +272,19 @@ async fn prompt(ctx: &Ctx<'_>, mut d: Draft) -> HandlerResult {
     ctx.save(&d).await
 }
 
-/// Redraws the current card in place (a page turned, a need toggled).
+/// Redraws the current card in place (a page turned, a need toggled). The press is taken
+/// (answered) while the card is edited; the step is saved once the card shows it (a card
+/// that could not be edited leaves the draft as the card shows it).
 async fn redraw(ctx: &Ctx<'_>, d: &Draft, card: &Message) -> HandlerResult {
     let (text, kb) = screen::screen(ctx, d).await?;
-    ui::redraw(ctx.bot, card, text, kb).await?;
+    let (_, edited) = tokio::join!(ctx.press.ack(), ui::redraw(ctx.bot, card, text, kb));
+    edited?;
     ctx.save(d).await
 }
 
-/// Closes a card: its buttons go, and the choice made is written under its question.
+/// Closes a card: its buttons go, and the choice made is written under its question. The
+/// press is taken (answered) while the card is edited: a choice accepted has nothing more
+/// to say, and the person's spinner stops as the card changes.
 async fn close_card(ctx: &Ctx<'_>, q: &CallbackQuery, choice: &str) {
     let Some(m) = q.regular_message() else { return };
     // Plain text (no parse mode): cut by characters, leaving room for the choice.
@@ -291,7 +296,10 @@ async fn close_card(ctx: &Ctx<'_>, q: &CallbackQuery, choice: &str) {
     }
     // Sent as plain text: the question's formatting is not kept, and the choice is the
     // person's own words, so nothing needs escaping.
-    if let Err(e) = ctx.bot.edit_message_text(ctx.chat, m.id, text).await {
+    let (_, edited) = tokio::join!(ctx.press.ack(), async {
+        ctx.bot.edit_message_text(ctx.chat, m.id, text).await
+    });
+    if let Err(e) = edited {
         log::debug!("closing a card: {e}");
     }
 }

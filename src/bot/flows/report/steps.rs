@@ -128,9 +128,22 @@ pub(super) async fn cancel(
         dialogue: &dialogue,
         press: &press,
     };
-    close_card(&ctx, &q, &tr!(i, lang, "cancel-done")).await;
     press.note(tr!(i, lang, "cancel-done")).await;
+    close_card(&ctx, &q, &tr!(i, lang, "cancel-done")).await;
     Ok(())
+}
+
+/// The pressed card closed with `choice` (if any) while `next` runs: two requests, one wait.
+async fn closed_then(
+    ctx: &Ctx<'_>,
+    q: &CallbackQuery,
+    choice: Option<String>,
+    next: impl std::future::Future<Output = HandlerResult>,
+) -> HandlerResult {
+    match choice {
+        Some(choice) => tokio::join!(close_card(ctx, q, &choice), next).1,
+        None => next.await,
+    }
 }
 
 /// A button pressed while a report is under way. The press must be on the current card and
@@ -169,6 +182,8 @@ pub(super) async fn on_button(
         return Ok(());
     }
     use ReportCb as C;
+    // The choice written under the closed card, while the next one is prepared.
+    let choice: Option<String>;
     match (d.step, data) {
         (Step::Division | Step::Function | Step::PickFunction | Step::PickRow, C::Page(p)) => {
             d.page = p;
@@ -183,11 +198,11 @@ pub(super) async fn on_button(
                 press.note(tr!(i, lang, "button-stale")).await;
                 return Ok(());
             };
-            close_card(&ctx, q, &div.name).await;
+            choice = Some(div.name);
             d.division_id = Some(div.id);
         }
         (Step::Direction, C::Direction(dir)) => {
-            close_card(&ctx, q, &i.label(lang, &dir.locale_key())).await;
+            choice = Some(i.label(lang, &dir.locale_key()));
             d.direction = Some(dir);
             d.function_id = None;
             d.function_name = None;
@@ -200,23 +215,22 @@ pub(super) async fn on_button(
                 press.note(tr!(i, lang, "button-stale")).await;
                 return Ok(());
             };
-            close_card(&ctx, q, &f.name).await;
+            choice = Some(f.name);
             d.function_id = Some(f.id);
             d.function_name = None;
         }
         (Step::Function, C::TypeFunction) => {
-            close_card(&ctx, q, &tr!(i, lang, "btn-type-function")).await;
+            choice = Some(tr!(i, lang, "btn-type-function"));
             d.step = Step::FunctionName;
-            prompt(&ctx, d).await?;
-            return Ok(());
+            return closed_then(&ctx, q, choice, prompt(&ctx, d)).await;
         }
         (Step::Kind, C::Kind(k)) => {
-            close_card(&ctx, q, &i.label(lang, &k.locale_key())).await;
+            choice = Some(i.label(lang, &k.locale_key()));
             d.kind = Some(k);
             d.channel = k.fixed_channel();
         }
         (Step::Channel, C::Channel(c)) => {
-            close_card(&ctx, q, &card::channel_label(app, lang, c)).await;
+            choice = Some(card::channel_label(app, lang, c));
             d.channel = Some(c);
         }
         (Step::Needs, C::ToggleNeed(n)) => {
@@ -239,14 +253,14 @@ pub(super) async fn on_button(
                 .iter()
                 .map(|n| i.label(lang, &n.locale_key()))
                 .collect();
-            close_card(&ctx, q, &chosen.join("; ")).await;
+            choice = Some(chosen.join("; "));
         }
         (Step::Features, C::NoFeatures) => {
-            close_card(&ctx, q, &tr!(i, lang, "btn-no-features")).await;
+            choice = Some(tr!(i, lang, "btn-no-features"));
             d.features = Some(None);
         }
         (Step::Clients, C::Clients(c)) => {
-            close_card(&ctx, q, &card::clients_label(app, lang, c)).await;
+            choice = Some(card::clients_label(app, lang, c));
             d.clients = Some(c);
         }
         (Step::Summary, C::Send) => return submit::submit(&ctx, q, d).await,
@@ -266,18 +280,17 @@ pub(super) async fn on_button(
             return Ok(());
         }
         (Step::EditWhich, C::EditField(f)) if Field::editable(d.mode).contains(&f) => {
-            close_card(&ctx, q, &i.label(lang, &field_key(f))).await;
+            choice = Some(i.label(lang, &field_key(f)));
             d.clear(f);
             if f == Field::Needs {
                 // The checklist shows the current needs.
                 d.step = Step::Needs;
                 d.page = 0;
-                prompt(&ctx, d).await?;
-                return Ok(());
+                return closed_then(&ctx, q, choice, prompt(&ctx, d)).await;
             }
         }
         (Step::Duplicate, C::OtherPoint) => {
-            close_card(&ctx, q, &tr!(i, lang, "btn-other-point")).await;
+            choice = Some(tr!(i, lang, "btn-other-point"));
             d.point = None;
             if d.mode == Mode::Change {
                 // Back to the row's own point, then to the choice of what to change.
@@ -287,8 +300,7 @@ pub(super) async fn on_button(
                     d.channel = Some(row.data.channel);
                 }
                 d.step = Step::EditWhich;
-                prompt(&ctx, d).await?;
-                return Ok(());
+                return closed_then(&ctx, q, choice, prompt(&ctx, d)).await;
             }
         }
         (Step::Duplicate, C::ChangeNeedsOf(row_id)) if d.duplicate_row == Some(row_id) => {
@@ -312,23 +324,21 @@ pub(super) async fn on_button(
                     .await;
                 return Ok(());
             }
-            close_card(&ctx, q, &tr!(i, lang, "btn-change-needs")).await;
+            choice = Some(tr!(i, lang, "btn-change-needs"));
             let mut c = Draft {
                 mode: Mode::Change,
                 ..Default::default()
             };
             c.prefill(&row);
             c.step = Step::Needs;
-            prompt(&ctx, c).await?;
-            return Ok(());
+            return closed_then(&ctx, q, choice, prompt(&ctx, c)).await;
         }
         (Step::PickDirection, C::Direction(dir)) => {
-            close_card(&ctx, q, &i.label(lang, &dir.locale_key())).await;
+            choice = Some(i.label(lang, &dir.locale_key()));
             d.pick_direction = Some(dir);
             d.step = Step::PickFunction;
             d.page = 0;
-            prompt(&ctx, d).await?;
-            return Ok(());
+            return closed_then(&ctx, q, choice, prompt(&ctx, d)).await;
         }
         (Step::PickFunction, C::Function(id)) => {
             let f = db::functions::get(&app.pool, id).await?;
@@ -336,13 +346,12 @@ pub(super) async fn on_button(
                 press.note(tr!(i, lang, "button-stale")).await;
                 return Ok(());
             };
-            close_card(&ctx, q, &f.name).await;
+            choice = Some(f.name);
             d.pick_function = Some(f.id);
             d.search = None;
             d.step = Step::PickRow;
             d.page = 0;
-            prompt(&ctx, d).await?;
-            return Ok(());
+            return closed_then(&ctx, q, choice, prompt(&ctx, d)).await;
         }
         (Step::PickRow, C::Row(id)) => {
             let row = db::touchpoints::get(&app.pool, id).await?;
@@ -357,22 +366,16 @@ pub(super) async fn on_button(
                 press.alert(tr!(i, lang, "row-busy", id = other)).await;
                 return Ok(());
             }
-            close_card(
-                &ctx,
-                q,
-                &format!(
-                    "{} — {}",
-                    i.label(lang, &row.data.kind.locale_key()),
-                    row.data.point
-                ),
-            )
-            .await;
+            choice = Some(format!(
+                "{} — {}",
+                i.label(lang, &row.data.kind.locale_key()),
+                row.data.point
+            ));
             d.row_id = Some(row.id);
             if d.mode == Mode::Change {
                 d.prefill(&row);
                 d.step = Step::EditWhich;
-                prompt(&ctx, d).await?;
-                return Ok(());
+                return closed_then(&ctx, q, choice, prompt(&ctx, d)).await;
             }
         }
         (Step::ExcludeReason, C::ExcludeReason(r @ (ReasonKind::Registry | ReasonKind::Other))) => {
@@ -380,7 +383,7 @@ pub(super) async fn on_button(
                 ReasonKind::Registry => tr!(i, lang, "reason-registry"),
                 _ => tr!(i, lang, "reason-other"),
             };
-            close_card(&ctx, q, &label).await;
+            choice = Some(label);
             d.reason_kind = Some(r);
             d.reason_text = None;
         }
@@ -389,5 +392,5 @@ pub(super) async fn on_button(
             return Ok(());
         }
     }
-    advance(&ctx, d).await
+    closed_then(&ctx, q, choice, advance(&ctx, d)).await
 }

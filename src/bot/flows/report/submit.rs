@@ -39,14 +39,14 @@ pub(super) async fn submit(ctx: &Ctx<'_>, q: &CallbackQuery, mut d: Draft) -> Ha
         Ok(id) => id,
         Err(Refusal::Gone) => {
             ctx.dialogue.exit().await?;
-            close_card(ctx, q, &tr!(i, lang, "row-gone")).await;
             ctx.press.alert(tr!(i, lang, "row-gone")).await;
+            close_card(ctx, q, &tr!(i, lang, "row-gone")).await;
             return Ok(());
         }
         Err(Refusal::Busy(why)) => {
             ctx.dialogue.exit().await?;
-            close_card(ctx, q, &why).await;
             ctx.press.alert(why.clone()).await;
+            close_card(ctx, q, &why).await;
             ctx.say(why).await?;
             return Ok(());
         }
@@ -63,16 +63,21 @@ pub(super) async fn submit(ctx: &Ctx<'_>, q: &CallbackQuery, mut d: Draft) -> Ha
     };
     log::info!("request {id} ({:?}) sent by user {}", d.mode, ctx.actor.id);
     ctx.press.note(tr!(i, lang, "sent-short", id = id)).await;
-    // The report is safe; what follows only informs. Its failures are logged.
-    close_card(ctx, q, &tr!(i, lang, "sent-short", id = id)).await;
+    // The report is safe; what follows only informs, all at once. Its failures are logged.
     let said = match d.rework_of {
         Some(previous) => tr!(i, lang, "sent-again", id = id, previous = previous),
         None => tr!(i, lang, "sent", id = id),
     };
-    if let Err(e) = ctx.say(said).await {
+    let closed = tr!(i, lang, "sent-short", id = id);
+    let (_, confirmed, announced) = tokio::join!(
+        close_card(ctx, q, &closed),
+        ctx.say(said),
+        review::announce(ctx.bot, app, id)
+    );
+    if let Err(e) = confirmed {
         log::warn!("confirming request {id}: {e}");
     }
-    if let Err(e) = review::announce(ctx.bot, app, id).await {
+    if let Err(e) = announced {
         log::error!("announcing request {id}: {e}");
     }
     Ok(())
