@@ -245,6 +245,7 @@ async fn echo_steps(c: &Client, user: i64, steps: usize) -> Vec<Duration> {
     t
 }
 
+#[derive(Default)]
 struct Run {
     users: usize,
     steps: usize,
@@ -253,6 +254,14 @@ struct Run {
 }
 
 impl Run {
+    /// Another batch of the same measure: its steps, time and latencies added (in order).
+    fn add(&mut self, other: Run) {
+        self.users = other.users;
+        self.steps += other.steps;
+        self.wall += other.wall;
+        self.latencies.extend(other.latencies);
+    }
+
     fn quantile(&mut self, p: f64) -> f64 {
         self.latencies.sort();
         let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
@@ -506,94 +515,112 @@ async fn timings(db: &std::path::Path) {
     println!("| bot | what | users at once | steps | steps/s | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|---|---|---|---|");
 
-    // The floor first: teloxide's echo bot, a text answered (as `/help` is) and a step (a
-    // text or a press), one user, then 20 at once.
-    {
-        let api = FakeApi::start().await;
-        let child = spawn_echo(&api);
-        let client = Client::new(api);
-        ready(&client).await;
-        run(
-            &client,
-            1,
-            |c, u| async move { echo_steps(&c, u, 20).await },
-        )
-        .await;
-        let mut r = run(&client, 1, |c, u| async move {
-            let mut t = vec![];
-            for i in 0..300 {
-                t.push(c.say_reply(u, &format!("echo {i}")).await);
-            }
-            t
-        })
-        .await;
-        println!("{}", r.row("echo (teloxide floor)", "a text answered"));
-        for (users, steps) in [(1usize, 300usize), (20, 100)] {
-            let mut r = run(&client, users, move |c, u| async move {
-                echo_steps(&c, u, steps).await
-            })
-            .await;
-            println!("{}", r.row("echo (teloxide floor)", "text or press"));
-        }
-        stop(child);
-    }
+    // Both bots at once, each on its own fake server, their batches alternating: the
+    // machine's drift (this one is shared) falls on both alike. Echo: a text answered (as
+    // `/help` is), a step (a text or a press); touchpoints: `/help`, the dialogue's steps.
+    let echo_api = FakeApi::start().await;
+    let echo_child = spawn_echo(&echo_api);
+    let echo = Client::new(echo_api);
+    ready(&echo).await;
+    let tp_api = FakeApi::start().await;
+    let tp_child = spawn_touchpoints(&tp_api, db, 0);
+    let tp = Client::new(tp_api);
+    ready(&tp).await;
+    // Warm up: a few steps, one dialogue.
+    run(&echo, 1, |c, u| async move { echo_steps(&c, u, 20).await }).await;
+    run(&tp, 1, |c, u| async move { dialogue(&c, u).await }).await;
 
-    // touchpoints, unpaced (its own speed): `/help`, then dialogue steps.
-    {
-        let api = FakeApi::start().await;
-        let child = spawn_touchpoints(&api, db, 0);
-        let client = Client::new(api);
-        ready(&client).await;
-        // Warm up: one dialogue.
-        run(&client, 1, |c, u| async move { dialogue(&c, u).await }).await;
-        let mut r = run(&client, 1, |c, u| async move {
-            let mut t = vec![];
-            for _ in 0..300 {
-                t.push(c.say_reply(u, "/help").await);
-            }
-            t
-        })
-        .await;
-        println!("{}", r.row("touchpoints", "`/help`"));
-        let mut by_step: Vec<(&str, Duration)> = vec![];
-        for (users, rounds) in [(1usize, 30usize), (20, 10)] {
-            let mut r = run(&client, users, move |c, u| async move {
+    const ROUNDS: usize = 10;
+    let mut echo_text = Run::default();
+    let mut echo_step = Run::default();
+    let mut tp_help = Run::default();
+    let mut tp_step = Run::default();
+    for _ in 0..ROUNDS {
+        echo_text.add(
+            run(&echo, 1, |c, u| async move {
                 let mut t = vec![];
-                for _ in 0..rounds {
+                for i in 0..30 {
+                    t.push(c.say_reply(u, &format!("echo {i}")).await);
+                }
+                t
+            })
+            .await,
+        );
+        tp_help.add(
+            run(&tp, 1, |c, u| async move {
+                let mut t = vec![];
+                for _ in 0..30 {
+                    t.push(c.say_reply(u, "/help").await);
+                }
+                t
+            })
+            .await,
+        );
+        echo_step.add(run(&echo, 1, |c, u| async move { echo_steps(&c, u, 30).await }).await);
+        tp_step.add(
+            run(&tp, 1, |c, u| async move {
+                let mut t = vec![];
+                for _ in 0..3 {
                     t.extend(dialogue(&c, u).await);
                 }
                 t
             })
-            .await;
-            if users == 1 {
-                // The steps in order (`run` keeps one user's latencies in order).
-                by_step = (0..STEPS.len())
-                    .map(|i| {
-                        let mut l: Vec<Duration> = r
-                            .latencies
-                            .iter()
-                            .skip(i)
-                            .step_by(STEPS.len())
-                            .copied()
-                            .collect();
-                        l.sort();
-                        (STEPS[i], l[l.len() / 2])
-                    })
-                    .collect();
-            }
-            println!("{}", r.row("touchpoints", "dialogue step"));
-        }
-        stop(child);
-        println!();
-        println!("One user's steps, p50 each:");
-        println!();
-        println!("| step | what the bot does | p50 |");
-        println!("|---|---|---|");
-        for (step, d) in by_step {
-            println!("| {step} | {:.2} ms |", d.as_secs_f64() * 1e3);
-        }
-        println!();
+            .await,
+        );
     }
+    // The steps in order (one user's latencies are kept in order, a dialogue at a time).
+    let by_step: Vec<(&str, Duration)> = (0..STEPS.len())
+        .map(|i| {
+            let mut l: Vec<Duration> = tp_step
+                .latencies
+                .iter()
+                .skip(i)
+                .step_by(STEPS.len())
+                .copied()
+                .collect();
+            l.sort();
+            (STEPS[i], l[l.len() / 2])
+        })
+        .collect();
+    // 20 people at once, alternating in halves.
+    let mut echo_20 = Run::default();
+    let mut tp_20 = Run::default();
+    for _ in 0..2 {
+        echo_20.add(run(&echo, 20, |c, u| async move { echo_steps(&c, u, 50).await }).await);
+        tp_20.add(
+            run(&tp, 20, |c, u| async move {
+                let mut t = vec![];
+                for _ in 0..5 {
+                    t.extend(dialogue(&c, u).await);
+                }
+                t
+            })
+            .await,
+        );
+    }
+    stop(echo_child);
+    stop(tp_child);
+    println!(
+        "{}",
+        echo_text.row("echo (teloxide floor)", "a text answered")
+    );
+    println!("{}", tp_help.row("touchpoints", "`/help`"));
+    println!(
+        "{}",
+        echo_step.row("echo (teloxide floor)", "text or press")
+    );
+    println!("{}", tp_step.row("touchpoints", "dialogue step"));
+    println!("{}", echo_20.row("echo (teloxide floor)", "text or press"));
+    println!("{}", tp_20.row("touchpoints", "dialogue step"));
+    println!();
+    println!("One user's steps, p50 each:");
+    println!();
+    println!("| step | what the bot does | p50 |");
+    println!("|---|---|---|");
+    for (step, d) in by_step {
+        println!("| {step} | {:.2} ms |", d.as_secs_f64() * 1e3);
+    }
+    println!();
 
     // Load: 50 heads at once, each sending 3 reports, with sends paced at 30 a second over
     // all chats as in production, and unpaced. Every dialogue must complete (a step that
@@ -670,9 +697,27 @@ async fn memory(db: &std::path::Path) {
     stop(child);
     let api = FakeApi::start().await;
     let child = spawn_echo(&api);
-    ready(&Client::new(api)).await;
+    let client = Client::new(api);
+    ready(&client).await;
     println!(
         "| echo (teloxide floor) | idle after start | {} |",
+        memory_row(child.id())
+    );
+    // The floor's own cost of 1,000 chats: teloxide keeps a worker (a task and its queue)
+    // for every chat it has seen.
+    for first in (0..HEADS).step_by(batch) {
+        let tasks: Vec<_> = (first..(first + batch as i64).min(HEADS))
+            .map(|h| {
+                let c = client.clone();
+                tokio::spawn(async move { c.say(FIRST_HEAD + h, "hello").await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("a chat with the echo bot");
+        }
+    }
+    println!(
+        "| echo (teloxide floor) | {HEADS} chats seen | {} |",
         memory_row(child.id())
     );
     stop(child);

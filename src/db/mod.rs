@@ -44,7 +44,12 @@ pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // Each connection keeps its own cache of the file's pages (2 MiB by default), the
+        // same pages in each; the kernel caches the file once for all of them. 512 KiB a
+        // connection keeps the hot pages (people, dialogues, the Registry) without up to
+        // 18 MiB of copies as the file grows (BENCHMARKS.md).
+        .pragma("cache_size", "-512");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         // A connection to a local file does not go stale the way a network one does, and
@@ -63,13 +68,15 @@ pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
 
 /// A second, small pool on the same file whose commits do not wait for the disk
 /// (`synchronous = NORMAL`), for dialogue steps only ([`dialogues::save`]): a step is saved
-/// in one statement, without the fsync every other commit makes. Connections open lazily.
+/// in one statement, without the fsync every other commit makes. One connection, opened
+/// lazily: steps saved at the same moment wait their turn in the pool's queue instead of
+/// in SQLite's busy handler, which sleeps (1, 2, 5, 10 … ms) between its tries.
 pub fn lenient(pool: &SqlitePool) -> SqlitePool {
     let options = (*pool.connect_options())
         .clone()
         .synchronous(SqliteSynchronous::Normal);
     SqlitePoolOptions::new()
-        .max_connections(2)
+        .max_connections(1)
         .test_before_acquire(false)
         .connect_lazy_with(options)
 }
@@ -158,6 +165,11 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(sync, 2, "synchronous = FULL");
+            let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(&mut **c)
+                .await
+                .unwrap();
+            assert_eq!(cache, -512, "512 KiB of pages a connection");
         }
         drop(conns);
         pool.close().await;
