@@ -1,30 +1,38 @@
-//! How fast the bot answers a dialogue step, and how much memory it holds with many
-//! dialogues open (issue 7) — next to a minimal teloxide echo bot as the floor.
+//! How fast the bot answers an update, and how much memory it holds with many dialogues
+//! open (issues 7 and 14) — next to a minimal teloxide echo bot as the floor.
 //!
 //! Run: `cargo bench --bench bot` (a plain binary, `harness = false`; figures printed as
-//! Markdown). Each bot runs as a process of its own (release build) against the fake Bot
-//! API of the tests (`tests/common/fake_api.rs`, which checks every request against the
-//! Bot API description) served from this process over HTTP on 127.0.0.1:
+//! Markdown). Each bot runs as a process of its own against the fake Bot API of the tests
+//! (`tests/common/fake_api.rs`, which checks every request against the Bot API
+//! description) served from this process over HTTP on 127.0.0.1:
 //!
-//! - **touchpoints**: the built `touchpoints` binary on a fresh SQLite file (WAL), with a
-//!   division, a Registry function, one authorized person and 1,000 division heads. A
-//!   dialogue is `/new` to a sent report: `/new`, direction, function, kind, the point
-//!   (typed), a need (toggled), `Готово`, no features, clients, `Отправить` — 10 steps, the
-//!   last one writing the report and sending its card to the authorized person.
+//! - **touchpoints**: the `touchpoints` binary of this build (release), or the one named by
+//!   `BENCH_BOT_BINARY` (the server's build: `cargo build --profile dist`, then
+//!   `BENCH_BOT_BINARY=target/dist/touchpoints cargo bench --bench bot`), on a fresh SQLite
+//!   file (WAL) with a division, a Registry function, one authorized person and 1,000
+//!   division heads. A dialogue is `/new` to a sent report: `/new`, direction, function,
+//!   kind, the point (typed), a need (toggled), `Готово`, no features, clients, `Отправить`
+//!   — 10 steps, the last one writing the report and sending its card to the authorized
+//!   person.
 //! - **echo** (the floor): this program started with `--echo <url>`: teloxide's dispatcher
-//!   with one handler that echoes a text with one button and answers a press. A step is
-//!   a text or a press, alternately.
+//!   with one handler that echoes a text with one button and answers a press.
 //!
-//! A step's latency is from the moment the update is queued at the fake server to the
-//! moment the bot's answer is recorded there (for a text: the next message with buttons;
-//! for a press: the `answerCallbackQuery`), so it includes the long-poll pick-up. Steps
-//! per second: all steps of all users over the wall time of the run. Users run their
-//! dialogues concurrently (1, then 20 users); each user's steps are sequential, as a
-//! person's are.
+//! Both bots run at once, each on its own fake server, and their batches alternate (10
+//! rounds), so that the drift of a shared machine falls on both alike. A step's latency is
+//! from the moment the update is queued at the fake server to the moment the person has
+//! its result: for a text, the bot's next message with buttons; for a press, its answer and
+//! the card it brings (the next card, or the pressed one redrawn; for `Отправить`, the
+//! confirmation), whichever comes last; for the echo's press, its answer. It includes the
+//! long-poll pick-up. Steps per second: all steps over the wall time of the batches. Each
+//! user's steps are sequential, as a person's are; 1 user, then 20 at once. Then a load
+//! run: 50 heads at once, 3 reports each, with sends paced at 30 a second (production) and
+//! unpaced. `BENCH_BOT_ONLY=memory` runs the memory table alone.
 //!
-//! Memory: `VmRSS` and `VmHWM` of the bot's process from `/proc/<pid>/status`: idle after
+//! Memory: `VmRSS`, `VmHWM`, `RssAnon` (heap, stacks) and `RssFile` (the binary's and
+//! libraries' pages in memory) from `/proc/<pid>/status`, and the open files: idle after
 //! start, and after 1,000 heads have each opened a dialogue (`/new`, then a direction: a
-//! stored draft and a live per-chat worker in the dispatcher each).
+//! stored draft and a live per-chat worker in the dispatcher each); the echo bot idle and
+//! after 1,000 chats.
 
 #[path = "../tests/common/fake_api.rs"]
 #[allow(dead_code)]
@@ -659,10 +667,6 @@ async fn memory(db: &std::path::Path) {
     let client = Client::new(api);
     ready(&client).await;
     let pid = child.id();
-    if let Ok(secs) = std::env::var("BENCH_BOT_PAUSE") {
-        eprintln!("PID {pid}");
-        tokio::time::sleep(Duration::from_secs(secs.parse().unwrap_or(30))).await;
-    }
     println!("| touchpoints | idle after start | {} |", memory_row(pid));
     let batch = 50;
     for first in (0..HEADS).step_by(batch) {

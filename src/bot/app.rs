@@ -21,6 +21,8 @@ pub type HandlerResult = Result<(), HandlerError>;
 /// What every handler may need, built once at start.
 pub struct App {
     pub pool: SqlitePool,
+    /// Reads on the calling thread, for the one read of every update (`db::inline`).
+    pub inline: db::inline::Inline,
     pub i18n: I18n,
     /// Authorized persons from the settings.
     pub admins: HashSet<i64>,
@@ -74,7 +76,7 @@ impl App {
         let db::people::Visit {
             mut person,
             dialogue,
-        } = db::people::visit(&self.pool, id).await?;
+        } = db::people::visit(&self.inline, id)?;
         let admin = self.admins.contains(&id);
         let name = user.full_name();
         if (admin || person.is_some()) && person.as_ref().map(|p| &p.name) != Some(&name) {

@@ -92,6 +92,7 @@ pub async fn prepare_with(
         );
     }
     let app = Arc::new(App {
+        inline: crate::db::inline::Inline::new(&pool),
         pool,
         i18n: I18n::load()?,
         admins: settings.admins.iter().copied().collect(),

@@ -6,6 +6,7 @@ pub mod dialogues;
 pub mod divisions;
 pub mod functions;
 pub mod health;
+pub mod inline;
 pub mod invites;
 pub mod list_import;
 pub mod notices;

@@ -61,7 +61,6 @@ pub struct Visit {
     pub dialogue: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
 struct VisitRow {
     telegram_id: Option<i64>,
     name: Option<String>,
@@ -72,18 +71,30 @@ struct VisitRow {
     dialogue: Option<String>,
 }
 
-pub async fn visit(pool: &SqlitePool, telegram_id: i64) -> Result<Visit, sqlx::Error> {
-    let r: VisitRow = sqlx::query_as(
-        "SELECT p.telegram_id, p.name, p.role, p.division_id, d.name AS division_name,
-                p.language, g.state AS dialogue
-         FROM (SELECT ? AS id) k
-         LEFT JOIN people p ON p.telegram_id = k.id
-         LEFT JOIN divisions d ON d.id = p.division_id
-         LEFT JOIN dialogues g ON g.chat_id = k.id",
-    )
-    .bind(telegram_id)
-    .fetch_one(pool)
-    .await?;
+/// [`Visit`] of this person, read on the calling thread ([`super::inline`]): the one read
+/// every update makes.
+pub fn visit(inline: &super::inline::Inline, telegram_id: i64) -> Result<Visit, sqlx::Error> {
+    let r = inline.read(|c| {
+        c.prepare_cached(
+            "SELECT p.telegram_id, p.name, p.role, p.division_id, d.name AS division_name,
+                    p.language, g.state AS dialogue
+             FROM (SELECT ? AS id) k
+             LEFT JOIN people p ON p.telegram_id = k.id
+             LEFT JOIN divisions d ON d.id = p.division_id
+             LEFT JOIN dialogues g ON g.chat_id = k.id",
+        )?
+        .query_row([telegram_id], |r| {
+            Ok(VisitRow {
+                telegram_id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                division_id: r.get(3)?,
+                division_name: r.get(4)?,
+                language: r.get(5)?,
+                dialogue: r.get(6)?,
+            })
+        })
+    })?;
     let person = match (r.telegram_id, r.name, r.role, r.language) {
         (Some(telegram_id), Some(name), Some(role), Some(language)) => {
             Some(Person::from(PersonRow {
@@ -398,12 +409,14 @@ mod tests {
     #[tokio::test]
     async fn a_visit_reads_the_person_and_their_dialogue_at_once() {
         let (pool, _dir) = db().await;
-        let nobody = visit(&pool, 42).await.unwrap();
+        let inline = crate::db::inline::Inline::new(&pool);
+        let visit = |id| visit(&inline, id).unwrap();
+        let nobody = visit(42);
         assert_eq!((nobody.person, nobody.dialogue), (None, None));
         crate::db::dialogues::put(&pool, 42, "{\"a\":1}")
             .await
             .unwrap();
-        let v = visit(&pool, 42).await.unwrap();
+        let v = visit(42);
         assert_eq!((v.person, v.dialogue.as_deref()), (None, Some("{\"a\":1}")));
 
         let mut tx = pool.begin().await.unwrap();
@@ -423,11 +436,11 @@ mod tests {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let v = visit(&pool, 42).await.unwrap();
+        let v = visit(42);
         assert_eq!(v.person, get(&pool, 42).await.unwrap());
         assert_eq!(v.person.unwrap().division_name.as_deref(), Some("Отдел"));
         assert_eq!(v.dialogue.as_deref(), Some("{\"a\":1}"));
-        let v = visit(&pool, 43).await.unwrap();
+        let v = visit(43);
         assert_eq!(v.person, get(&pool, 43).await.unwrap());
         assert!(v.person.is_some());
         assert_eq!(v.dialogue, None);
