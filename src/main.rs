@@ -8,7 +8,7 @@ use touchpoints::config::{Cli, Command, ListCommand, RegistryCommand};
 use touchpoints::{bot, db, export, ops};
 
 fn main() -> ExitCode {
-    two_malloc_arenas();
+    one_malloc_arena();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -24,16 +24,16 @@ fn main() -> ExitCode {
 
 /// glibc's malloc gives threads arenas of their own (up to 8 per core), and each keeps the
 /// memory freed in it. The bot's work is waiting on the network, its threads many (tokio's,
-/// and one per SQLite connection): two arenas, one per core, hold about 2 MiB less with
-/// 1,000 dialogues open (one arena less still, but its lock showed in the profile). Set
-/// before any thread starts; `MALLOC_ARENA_MAX` in the environment still decides when given.
-fn two_malloc_arenas() {
+/// and one per SQLite connection of the pool): with one arena it holds about 2 MiB less
+/// with 1,000 dialogues open, at no measured cost per update (BENCHMARKS.md). Set before
+/// any thread starts; `MALLOC_ARENA_MAX` in the environment still decides when given.
+fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         // SAFETY: mallopt only sets a malloc parameter; called before any other thread
         // exists, so no allocation races with it.
         unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
+            libc::mallopt(libc::M_ARENA_MAX, 1);
         }
     }
 }
