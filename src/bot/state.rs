@@ -82,14 +82,15 @@ pub type BotDialogue = Dialogue<State, DbStorage>;
 #[derive(Clone)]
 pub struct DbStorage {
     pool: SqlitePool,
-    /// Where steps are saved: the same file, commits without an fsync (`db::lenient`).
-    lenient: SqlitePool,
+    /// Where steps are saved: the same file, commits without an fsync, on the calling
+    /// thread when the lock is free (`db::dialogues::Steps`).
+    steps: Arc<db::dialogues::Steps>,
 }
 
 impl DbStorage {
     pub fn new(pool: SqlitePool) -> Arc<Self> {
-        let lenient = db::lenient(&pool);
-        Arc::new(DbStorage { pool, lenient })
+        let steps = Arc::new(db::dialogues::Steps::new(&pool));
+        Arc::new(DbStorage { pool, steps })
     }
 }
 
@@ -100,7 +101,7 @@ impl Storage<State> for DbStorage {
         self: Arc<Self>,
         chat_id: ChatId,
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
-        Box::pin(async move { db::dialogues::save(&self.lenient, chat_id.0, None).await })
+        Box::pin(async move { self.steps.save(chat_id.0, None).await })
     }
 
     fn update_dialogue(
@@ -110,11 +111,11 @@ impl Storage<State> for DbStorage {
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
             if dialogue == State::Idle {
-                return db::dialogues::save(&self.lenient, chat_id.0, None).await;
+                return self.steps.save(chat_id.0, None).await;
             }
             let json =
                 serde_json::to_string(&dialogue).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            db::dialogues::save(&self.lenient, chat_id.0, Some(&json)).await
+            self.steps.save(chat_id.0, Some(&json)).await
         })
     }
 

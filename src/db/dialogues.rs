@@ -57,6 +57,81 @@ pub async fn save(
     }
 }
 
+/// Where a dialogue's steps are saved, at `synchronous = NORMAL` as [`save`] says: on the
+/// calling thread when the database's write lock is free at that moment (one statement on
+/// a connection of its own, no hand-off to sqlx's worker thread — most steps), otherwise
+/// through the lenient pool, which waits its turn. It never waits on the calling thread.
+pub struct Steps {
+    pool: SqlitePool,
+    path: std::path::PathBuf,
+    now: std::sync::Mutex<Option<rusqlite::Connection>>,
+}
+
+const UPSERT: &str = "INSERT INTO dialogues (chat_id, state, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
+
+impl Steps {
+    /// Steps saved in the file of `pool` (the main pool: its lenient sibling is made here).
+    pub fn new(pool: &SqlitePool) -> Steps {
+        Steps {
+            pool: super::lenient(pool),
+            path: pool.connect_options().get_filename().to_path_buf(),
+            now: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Saves a step (`None`: the dialogue ends).
+    pub async fn save(&self, chat_id: i64, state: Option<&str>) -> Result<(), sqlx::Error> {
+        if self.save_now(chat_id, state) {
+            return Ok(());
+        }
+        save(&self.pool, chat_id, state).await
+    }
+
+    /// The step saved on this thread, if the connection and the write lock are free now.
+    fn save_now(&self, chat_id: i64, state: Option<&str>) -> bool {
+        let Ok(mut conn) = self.now.try_lock() else {
+            return false;
+        };
+        if conn.is_none() {
+            *conn = self.open().map_err(|e| log::debug!("{e}")).ok();
+        }
+        let Some(c) = conn.as_ref() else { return false };
+        let done = match state {
+            Some(s) => c
+                .prepare_cached(UPSERT)
+                .and_then(|mut st| st.execute(rusqlite::params![chat_id, s, ts(Utc::now())])),
+            None => c
+                .prepare_cached("DELETE FROM dialogues WHERE chat_id = ?")
+                .and_then(|mut st| st.execute([chat_id])),
+        };
+        match done {
+            Ok(_) => true,
+            // Busy (another writer holds the lock), or anything else: the pool does it,
+            // and reports a real failure.
+            Err(e) => {
+                log::trace!("a step saved through the pool: {e}");
+                false
+            }
+        }
+    }
+
+    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
+        let c = rusqlite::Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // Never wait here: a busy lock sends the step to the pool.
+        c.busy_timeout(std::time::Duration::ZERO)?;
+        c.pragma_update(None, "synchronous", "NORMAL")?;
+        c.pragma_update(None, "cache_size", -128)?;
+        // Checkpoints (which write and sync the file) are left to the pool's connections,
+        // off the calling thread.
+        c.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(c)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +154,35 @@ mod tests {
         };
         assert_eq!(level(lenient.clone()).await, 1);
         assert_eq!(level(pool.clone()).await, 2);
+    }
+
+    /// A step is saved on the calling thread when the lock is free; while another writer
+    /// holds it, through the pool, once that writer is done — never lost, never an error.
+    #[tokio::test]
+    async fn steps_are_saved_at_once_or_after_the_writer_that_holds_the_lock() {
+        let (pool, _dir) = db().await;
+        let steps = Steps::new(&pool);
+        steps.save(5, Some("{\"a\":1}")).await.unwrap();
+        assert_eq!(get(&pool, 5).await.unwrap().as_deref(), Some("{\"a\":1}"));
+        assert!(
+            steps.now.lock().unwrap().is_some(),
+            "saved on its own connection"
+        );
+
+        let tx = crate::db::begin_write(&pool).await.unwrap();
+        assert!(!steps.save_now(5, Some("{\"a\":2}")), "the lock is held");
+        let steps = std::sync::Arc::new(steps);
+        let waiting = {
+            let steps = steps.clone();
+            tokio::spawn(async move { steps.save(5, Some("{\"a\":3}")).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "waits for the writer");
+        tx.commit().await.unwrap();
+        waiting.await.unwrap().unwrap();
+        assert_eq!(get(&pool, 5).await.unwrap().as_deref(), Some("{\"a\":3}"));
+        steps.save(5, None).await.unwrap();
+        assert_eq!(get(&pool, 5).await.unwrap(), None);
     }
 
     #[tokio::test]

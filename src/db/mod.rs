@@ -49,10 +49,13 @@ pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         // Each connection keeps its own cache of the file's pages (2 MiB by default), the
         // same pages in each; the kernel caches the file once for all of them. 512 KiB a
         // connection keeps the hot pages (people, dialogues, the Registry) without up to
-        // 18 MiB of copies as the file grows (BENCHMARKS.md).
+        // 10 MiB of copies as the file grows (BENCHMARKS.md).
         .pragma("cache_size", "-512");
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        // Each connection is a thread of sqlx's with its own page cache; SQLite writes one
+        // at a time, and the update's own read does not use the pool (`inline`): four
+        // serve two cores.
+        .max_connections(4)
         // A connection to a local file does not go stale the way a network one does, and
         // a failing one reports it on its next statement: no ping before every statement.
         .test_before_acquire(false)
