@@ -630,6 +630,8 @@ async fn timings(db: &std::path::Path) {
     }
     println!();
 
+    println!("| bot | what | users at once | steps | steps/s | p50 | p95 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     // Load: 50 heads at once, each sending 3 reports, with sends paced at 30 a second over
     // all chats as in production, and unpaced. Every dialogue must complete (a step that
     // never gets its answer fails the run after 10 s).
