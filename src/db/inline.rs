@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::SqlitePool;
 
-/// Read-only connections to the database file, opened as needed (at most one per thread
+/// Read-only connections (`query_only`) to the database file, opened as needed (at most one per thread
 /// reading at the same moment) and kept for the next read.
 pub struct Inline {
     path: PathBuf,
@@ -51,10 +51,14 @@ impl Inline {
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
+        // Opened for reading and writing, as the pool's are (a WAL file's shared index may
+        // need making again when every other connection was closed), then made read-only:
+        // it refuses writes.
         let conn = Connection::open_with_flags(
             &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        conn.pragma_update(None, "query_only", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // A point read needs few pages: the pool's connections keep the large caches.
         conn.pragma_update(None, "cache_size", -128)?;
@@ -88,5 +92,24 @@ mod tests {
         let refused = inline.read(|c| c.execute("DELETE FROM dialogues", []));
         assert!(refused.is_err());
         assert_eq!(count(&inline), 1);
+    }
+
+    /// With every other connection closed (the pool closes idle ones) the WAL's shared
+    /// index may be gone (it is only an index, rebuilt from the WAL): a new connection here
+    /// still reads.
+    #[tokio::test]
+    async fn reads_after_every_other_connection_closed() {
+        let (pool, dir) = db().await;
+        crate::db::dialogues::put(&pool, 1, "{}").await.unwrap();
+        let inline = Inline::new(&pool);
+        pool.close().await;
+        let shm = dir.path().join("test.db-shm");
+        if shm.exists() {
+            std::fs::remove_file(&shm).unwrap();
+        }
+        let n = inline
+            .read(|c| c.query_row("SELECT count(*) FROM dialogues", [], |r| r.get::<_, i64>(0)))
+            .unwrap();
+        assert_eq!(n, 1);
     }
 }
