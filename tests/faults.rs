@@ -212,9 +212,20 @@ fn tree_with_a_defect() -> UpdateHandler<HandlerError> {
     let boom_button = Update::filter_callback_query()
         .filter(|q: CallbackQuery| q.data.as_deref() == Some("boom"))
         .endpoint(defect);
+    // A press answered first (as a screen's press is), then the defect.
+    async fn defect_after_answer(
+        press: touchpoints::bot::press::Press,
+    ) -> touchpoints::bot::HandlerResult {
+        press.ack().await;
+        panic!("a defect after the answer")
+    }
+    let boom_after_answer = Update::filter_callback_query()
+        .filter(|q: CallbackQuery| q.data.as_deref() == Some("boom-answered"))
+        .endpoint(defect_after_answer);
     dptree::entry()
         .branch(boom_message)
         .branch(boom_button)
+        .branch(boom_after_answer)
         .branch(touchpoints::bot::schema())
 }
 
@@ -251,6 +262,11 @@ async fn a_panic_in_a_handler_is_caught_told_and_the_bot_goes_on() {
     let a = bot.answer(c, &q).await;
     assert_eq!(a.params["text"], sorry);
     assert_eq!(a.params["show_alert"], true);
+    // A press the handler answered before it panicked: told in the chat instead.
+    let (c, q) = bot.press(ANNA, id, "boom-answered");
+    let a = bot.answer(c, &q).await;
+    assert_eq!(a.params.get("text"), None);
+    assert_eq!(bot.reply(c, ANNA).await.text(), sorry);
     // Other chats were served all along, and this one still is.
     let c = bot.send(STRANGER, "/start");
     bot.reply(c, STRANGER).await;

@@ -76,7 +76,13 @@ impl App {
         let db::people::Visit {
             mut person,
             dialogue,
-        } = db::people::visit(&self.inline, id)?;
+        } = match db::people::visit(&self.inline, id) {
+            Ok(v) => v,
+            Err(e) => {
+                log::warn!("reading user {id} on the calling thread: {e}; through the pool");
+                db::people::visit_pooled(&self.pool, id).await?
+            }
+        };
         let admin = self.admins.contains(&id);
         let name = user.full_name();
         if (admin || person.is_some()) && person.as_ref().map(|p| &p.name) != Some(&name) {

@@ -67,7 +67,11 @@ async fn after_panic(deps: &DependencyMap, panic: Box<dyn Any + Send>) {
     let text = tr!(app.i18n, lang, "error-panic");
     let sent = match &update.kind {
         UpdateKind::CallbackQuery(q) => match deps.try_get::<Press>() {
-            // Answered exactly once: the handler may have answered before it panicked.
+            // Answered exactly once: a press answered before the panic (a screen's press
+            // is answered as its card changes) is told in the person's private chat.
+            Some(press) if press.answered() => ui::send(&bot, ChatId(user.id.0 as i64), text)
+                .await
+                .map(|_| ()),
             Some(press) => {
                 press.alert(text).await;
                 Ok(())

@@ -65,7 +65,13 @@ pub struct Steps {
     pool: SqlitePool,
     path: std::path::PathBuf,
     now: std::sync::Mutex<Option<rusqlite::Connection>>,
+    /// Steps saved on the calling thread, for the checkpoints.
+    saved: std::sync::atomic::AtomicU32,
 }
+
+/// A checkpoint through the pool after this many steps saved on the calling thread (a step
+/// is a page or two of the WAL; SQLite's own automatic checkpoint is at 1,000 pages).
+const CHECKPOINT_EVERY: u32 = 256;
 
 const UPSERT: &str = "INSERT INTO dialogues (chat_id, state, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
@@ -77,6 +83,7 @@ impl Steps {
             pool: super::lenient(pool),
             path: pool.connect_options().get_filename().to_path_buf(),
             now: std::sync::Mutex::new(None),
+            saved: Default::default(),
         }
     }
 
@@ -106,11 +113,35 @@ impl Steps {
                 .and_then(|mut st| st.execute([chat_id])),
         };
         match done {
-            Ok(_) => true,
-            // Busy (another writer holds the lock), or anything else: the pool does it,
-            // and reports a real failure.
-            Err(e) => {
+            Ok(_) => {
+                // Checkpoints are left to the pool (`open`): one now and then, off this
+                // thread, so that a WAL that only steps write does not grow without end.
+                let n = self
+                    .saved
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n % CHECKPOINT_EVERY == CHECKPOINT_EVERY - 1 {
+                    let pool = self.pool.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                            .execute(&pool)
+                            .await
+                        {
+                            log::warn!("a checkpoint after dialogue steps: {e}");
+                        }
+                    });
+                }
+                true
+            }
+            // Another writer holds the lock: the pool waits its turn.
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
                 log::trace!("a step saved through the pool: {e}");
+                false
+            }
+            // Anything else: the pool does it (and reports a lasting failure); this
+            // connection is opened again for the next step.
+            Err(e) => {
+                log::warn!("saving a dialogue step on its own connection: {e}");
+                *conn = None;
                 false
             }
         }
@@ -125,9 +156,8 @@ impl Steps {
         c.busy_timeout(std::time::Duration::ZERO)?;
         c.pragma_update(None, "synchronous", "NORMAL")?;
         c.pragma_update(None, "cache_size", -128)?;
-        // SQLite's automatic checkpoint stays on here: steps may be the only writes for
-        // hours, and the WAL must not grow without end. It runs when the WAL passes 1,000
-        // pages (a few milliseconds, about once in several hundred steps).
+        // A checkpoint writes and syncs the file: not on the calling thread (see save_now).
+        c.pragma_update(None, "wal_autocheckpoint", 0)?;
         Ok(c)
     }
 }

@@ -42,12 +42,17 @@ impl Inline {
             Some(c) => c,
             None => self.open().map_err(to_sqlx)?,
         };
-        let out = read(&conn).map_err(to_sqlx);
-        self.idle
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(conn);
-        out
+        match read(&conn) {
+            Ok(out) => {
+                self.idle
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(conn);
+                Ok(out)
+            }
+            // The connection is dropped: the next read opens a fresh one.
+            Err(e) => Err(to_sqlx(e)),
+        }
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
@@ -59,7 +64,10 @@ impl Inline {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.pragma_update(None, "query_only", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // A reader in WAL mode waits only in rare moments (the WAL's index rebuilt after a
+        // crash): briefly, on this thread; past that the read fails and the caller reads
+        // through the pool.
+        conn.busy_timeout(std::time::Duration::from_millis(100))?;
         // A point read needs few pages: the pool's connections keep the large caches.
         conn.pragma_update(None, "cache_size", -128)?;
         Ok(conn)
@@ -88,9 +96,11 @@ mod tests {
         crate::db::dialogues::put(&pool, 1, "{}").await.unwrap();
         assert_eq!(count(&inline), 1, "a later read sees the commit");
         assert_eq!(inline.idle.lock().unwrap().len(), 1, "one connection, kept");
-        // Read-only: a write through it fails, as an error, and the connection is kept.
+        // Read-only: a write through it fails, as an error; the connection is dropped and
+        // the next read opens another.
         let refused = inline.read(|c| c.execute("DELETE FROM dialogues", []));
         assert!(refused.is_err());
+        assert_eq!(inline.idle.lock().unwrap().len(), 0);
         assert_eq!(count(&inline), 1);
     }
 

@@ -114,6 +114,14 @@ pub fn visit(inline: &super::inline::Inline, telegram_id: i64) -> Result<Visit, 
     })
 }
 
+/// [`visit`] through the pool: when a read on the calling thread fails.
+pub async fn visit_pooled(pool: &SqlitePool, telegram_id: i64) -> Result<Visit, sqlx::Error> {
+    Ok(Visit {
+        person: get(pool, telegram_id).await?,
+        dialogue: super::dialogues::get(pool, telegram_id).await?,
+    })
+}
+
 /// People with a stored role, by name.
 pub async fn with_role(pool: &SqlitePool, role: Role) -> Result<Vec<Person>, sqlx::Error> {
     let rows: Vec<PersonRow> =
@@ -438,8 +446,12 @@ mod tests {
         tx.commit().await.unwrap();
         let v = visit(42);
         assert_eq!(v.person, get(&pool, 42).await.unwrap());
-        assert_eq!(v.person.unwrap().division_name.as_deref(), Some("Отдел"));
+        assert_eq!(
+            v.person.as_ref().unwrap().division_name.as_deref(),
+            Some("Отдел")
+        );
         assert_eq!(v.dialogue.as_deref(), Some("{\"a\":1}"));
+        assert_eq!(visit_pooled(&pool, 42).await.unwrap(), v);
         let v = visit(43);
         assert_eq!(v.person, get(&pool, 43).await.unwrap());
         assert!(v.person.is_some());
