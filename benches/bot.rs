@@ -658,6 +658,23 @@ async fn timings(db: &std::path::Path) {
     }
 }
 
+/// `f` for each of the 1,000 heads, 50 at a time.
+async fn every_head<F, Fut>(client: &Arc<Client>, f: F)
+where
+    F: Fn(Arc<Client>, i64) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    const BATCH: i64 = 50;
+    for first in (0..HEADS).step_by(BATCH as usize) {
+        let tasks: Vec<_> = (first..(first + BATCH).min(HEADS))
+            .map(|h| tokio::spawn(f(client.clone(), FIRST_HEAD + h)))
+            .collect();
+        for t in tasks {
+            t.await.expect("a head's updates");
+        }
+    }
+}
+
 /// Memory, idle and with 1,000 open dialogues, in a fresh touchpoints process; the echo
 /// bot's idle memory as the floor.
 async fn memory(db: &std::path::Path) {
@@ -670,23 +687,12 @@ async fn memory(db: &std::path::Path) {
     ready(&client).await;
     let pid = child.id();
     println!("| touchpoints | idle after start | {} |", memory_row(pid));
-    let batch = 50;
-    for first in (0..HEADS).step_by(batch) {
-        let tasks: Vec<_> = (first..(first + batch as i64).min(HEADS))
-            .map(|h| {
-                let c = client.clone();
-                tokio::spawn(async move {
-                    let head = FIRST_HEAD + h;
-                    c.say(head, "/new").await;
-                    c.press(head, "Рассмотрение обращений и запросов", Screen::Card)
-                        .await;
-                })
-            })
-            .collect();
-        for t in tasks {
-            t.await.expect("opening a dialogue");
-        }
-    }
+    every_head(&client, |c, head| async move {
+        c.say(head, "/new").await;
+        c.press(head, "Рассмотрение обращений и запросов", Screen::Card)
+            .await;
+    })
+    .await;
     let open: i64 = {
         let pool = touchpoints::db::connect(db).await.expect("database");
         let n = sqlx::query_scalar("SELECT count(*) FROM dialogues")
@@ -711,17 +717,10 @@ async fn memory(db: &std::path::Path) {
     );
     // The floor's own cost of 1,000 chats: teloxide keeps a worker (a task and its queue)
     // for every chat it has seen.
-    for first in (0..HEADS).step_by(batch) {
-        let tasks: Vec<_> = (first..(first + batch as i64).min(HEADS))
-            .map(|h| {
-                let c = client.clone();
-                tokio::spawn(async move { c.say(FIRST_HEAD + h, "hello").await })
-            })
-            .collect();
-        for t in tasks {
-            t.await.expect("a chat with the echo bot");
-        }
-    }
+    every_head(&client, |c, head| async move {
+        c.say(head, "hello").await;
+    })
+    .await;
     println!(
         "| echo (teloxide floor) | {HEADS} chats seen | {} |",
         memory_row(child.id())

@@ -25,8 +25,8 @@ fn main() -> ExitCode {
 /// glibc's malloc gives threads arenas of their own (up to 8 per core), and each keeps the
 /// memory freed in it. The bot's work is waiting on the network, its threads many (tokio's,
 /// and one per SQLite connection of the pool): with one arena it holds about 2 MiB less
-/// with 1,000 dialogues open, at no measured cost per update (BENCHMARKS.md). Set before
-/// any thread starts; `MALLOC_ARENA_MAX` in the environment still decides when given.
+/// with 1,000 dialogues open (BENCHMARKS.md, whose per-update figures are taken with it).
+/// Set before any thread starts; `MALLOC_ARENA_MAX` in the environment still decides.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {

@@ -14,11 +14,9 @@ use dptree::{HandlerDescription, HandlerSignature};
 use futures::FutureExt;
 use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::UpdateKind;
 
 use super::app::{App, HandlerError, TgBot};
 use super::press::Press;
-use super::ui;
 use crate::tr;
 
 /// The tree, with a panic anywhere in it caught.
@@ -59,36 +57,14 @@ async fn after_panic(deps: &DependencyMap, panic: Box<dyn Any + Send>) {
     );
     let bot: Arc<TgBot> = deps.get();
     let app: Arc<Arc<App>> = deps.get();
-    let Some(user) = update.from() else { return };
-    let lang = match app.actor(user).await {
-        Ok(a) => a.lang,
-        Err(_) => crate::domain::Lang::guess(user.language_code.as_deref()),
-    };
-    let text = tr!(app.i18n, lang, "error-panic");
-    let sent = match &update.kind {
-        UpdateKind::CallbackQuery(q) => match deps.try_get::<Press>() {
-            // Answered exactly once: a press answered before the panic (a screen's press
-            // is answered as its card changes) is told in the person's private chat.
-            Some(press) if press.answered() => ui::send(&bot, ChatId(user.id.0 as i64), text)
-                .await
-                .map(|_| ()),
-            Some(press) => {
-                press.alert(text).await;
-                Ok(())
-            }
-            None => bot
-                .answer_callback_query(q.id.clone())
-                .text(text)
-                .show_alert(true)
-                .await
-                .map(|_| ()),
-        },
-        UpdateKind::Message(m) if m.chat.is_private() => {
-            ui::send(&bot, m.chat.id, text).await.map(|_| ())
-        }
-        _ => Ok(()),
-    };
-    if let Err(e) = sent {
-        log::warn!("telling user {} about a failure: {e}", user.id);
-    }
+    // Answered exactly once: the press of the tree, which the handler may have answered
+    // before it panicked (a screen's press is answered as its card changes).
+    let press = deps
+        .try_get::<Press>()
+        .map(|p| Press::clone(&p))
+        .unwrap_or_else(|| Press::of(TgBot::clone(&bot), &update));
+    super::press::tell_failure(&app, &bot, &update, &press, |lang| {
+        tr!(app.i18n, lang, "error-panic")
+    })
+    .await;
 }

@@ -90,26 +90,33 @@ impl Press {
     }
 }
 
-/// The tree failed on this update (its error is logged by the dispatcher): the person is
-/// told — as the press's answer when it is still unanswered, otherwise (a message, or a
-/// press answered before the failure, as a screen's press is) in their private chat.
-async fn failed(app: &App, bot: &TgBot, update: &Update, press: &Press) {
+/// Tells the person that their update failed (`words` in their language; the error or
+/// panic itself is logged by the caller): as the press's answer when it is still
+/// unanswered, otherwise (a message, or a press answered before the failure, as a screen's
+/// press is) in their private chat. Nothing for an update from a group.
+pub(super) async fn tell_failure(
+    app: &App,
+    bot: &TgBot,
+    update: &Update,
+    press: &Press,
+    words: impl FnOnce(crate::domain::Lang) -> String,
+) {
     let Some(user) = update.from() else { return };
     let lang = match app.actor(user).await {
         Ok(a) => a.lang,
         Err(_) => crate::domain::Lang::guess(user.language_code.as_deref()),
     };
-    let sorry = tr!(app.i18n, lang, "error-generic");
+    let text = words(lang);
     if press.is_query() && !press.answered() {
-        press.alert(sorry).await;
+        press.alert(text).await;
         return;
     }
-    if let UpdateKind::Message(m) = &update.kind {
-        if !m.chat.is_private() {
-            return;
-        }
+    match &update.kind {
+        UpdateKind::Message(m) if !m.chat.is_private() => return,
+        UpdateKind::Message(_) | UpdateKind::CallbackQuery(_) => {}
+        _ => return,
     }
-    if let Err(e) = super::ui::send(bot, ChatId(user.id.0 as i64), sorry).await {
+    if let Err(e) = super::ui::send(bot, ChatId(user.id.0 as i64), text).await {
         log::warn!("telling user {} about a failure: {e}", user.id);
     }
 }
@@ -130,7 +137,10 @@ pub fn answered_once() -> UpdateHandler<HandlerError> {
             match &flow {
                 ControlFlow::Break(Err(_)) => {
                     let app: Arc<Arc<App>> = deps.get();
-                    failed(&app, &bot, &update, &press).await;
+                    tell_failure(&app, &bot, &update, &press, |lang| {
+                        tr!(app.i18n, lang, "error-generic")
+                    })
+                    .await;
                 }
                 _ if press.is_query() && !press.answered() => press.ack().await,
                 _ => {}

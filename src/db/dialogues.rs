@@ -14,19 +14,20 @@ pub async fn get(pool: &SqlitePool, chat_id: i64) -> Result<Option<String>, sqlx
         .await
 }
 
+const UPSERT: &str = "INSERT INTO dialogues (chat_id, state, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
+const DELETE: &str = "DELETE FROM dialogues WHERE chat_id = ?";
+
 pub async fn put<'e, E>(ex: E, chat_id: i64, state: &str) -> Result<(), sqlx::Error>
 where
     E: Executor<'e, Database = Sqlite>,
 {
-    sqlx::query(
-        "INSERT INTO dialogues (chat_id, state, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-    )
-    .bind(chat_id)
-    .bind(state)
-    .bind(ts(Utc::now()))
-    .execute(ex)
-    .await?;
+    sqlx::query(UPSERT)
+        .bind(chat_id)
+        .bind(state)
+        .bind(ts(Utc::now()))
+        .execute(ex)
+        .await?;
     Ok(())
 }
 
@@ -34,10 +35,7 @@ pub async fn remove<'e, E>(ex: E, chat_id: i64) -> Result<(), sqlx::Error>
 where
     E: Executor<'e, Database = Sqlite>,
 {
-    sqlx::query("DELETE FROM dialogues WHERE chat_id = ?")
-        .bind(chat_id)
-        .execute(ex)
-        .await?;
+    sqlx::query(DELETE).bind(chat_id).execute(ex).await?;
     Ok(())
 }
 
@@ -73,9 +71,6 @@ pub struct Steps {
 /// is a page or two of the WAL; SQLite's own automatic checkpoint is at 1,000 pages).
 const CHECKPOINT_EVERY: u32 = 256;
 
-const UPSERT: &str = "INSERT INTO dialogues (chat_id, state, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
-
 impl Steps {
     /// Steps saved in the file of `pool` (the main pool: its lenient sibling is made here).
     pub fn new(pool: &SqlitePool) -> Steps {
@@ -109,7 +104,7 @@ impl Steps {
                 .prepare_cached(UPSERT)
                 .and_then(|mut st| st.execute(rusqlite::params![chat_id, s, ts(Utc::now())])),
             None => c
-                .prepare_cached("DELETE FROM dialogues WHERE chat_id = ?")
+                .prepare_cached(DELETE)
                 .and_then(|mut st| st.execute([chat_id])),
         };
         match done {
@@ -148,14 +143,9 @@ impl Steps {
     }
 
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
-        let c = rusqlite::Connection::open_with_flags(
-            &self.path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
         // Never wait here: a busy lock sends the step to the pool.
-        c.busy_timeout(std::time::Duration::ZERO)?;
+        let c = super::inline::open(&self.path, std::time::Duration::ZERO)?;
         c.pragma_update(None, "synchronous", "NORMAL")?;
-        c.pragma_update(None, "cache_size", -128)?;
         // A checkpoint writes and syncs the file: not on the calling thread (see save_now).
         c.pragma_update(None, "wal_autocheckpoint", 0)?;
         Ok(c)

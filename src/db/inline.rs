@@ -13,8 +13,8 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::SqlitePool;
 
-/// Read-only connections (`query_only`) to the database file, opened as needed (at most one per thread
-/// reading at the same moment) and kept for the next read.
+/// Read-only connections (`query_only`) to the database file, opened as needed (at most
+/// one per thread reading at the same moment) and kept for the next read.
 pub struct Inline {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
@@ -56,22 +56,31 @@ impl Inline {
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
-        // Opened for reading and writing, as the pool's are (a WAL file's shared index may
-        // need making again when every other connection was closed), then made read-only:
-        // it refuses writes.
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.pragma_update(None, "query_only", true)?;
         // A reader in WAL mode waits only in rare moments (the WAL's index rebuilt after a
         // crash): briefly, on this thread; past that the read fails and the caller reads
         // through the pool.
-        conn.busy_timeout(std::time::Duration::from_millis(100))?;
-        // A point read needs few pages: the pool's connections keep the large caches.
-        conn.pragma_update(None, "cache_size", -128)?;
+        let conn = open(&self.path, std::time::Duration::from_millis(100))?;
+        conn.pragma_update(None, "query_only", true)?;
         Ok(conn)
     }
+}
+
+/// A connection of its own to the file, for work on the calling thread (here and
+/// `dialogues::Steps`): opened for reading and writing, as the pool's are (a WAL file's
+/// shared index may need making again when every other connection was closed), waiting at
+/// most `busy` for a lock, with a small page cache (the pool's connections keep the large
+/// ones).
+pub(super) fn open(
+    path: &std::path::Path,
+    busy: std::time::Duration,
+) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(busy)?;
+    conn.pragma_update(None, "cache_size", -128)?;
+    Ok(conn)
 }
 
 fn to_sqlx(e: rusqlite::Error) -> sqlx::Error {

@@ -105,18 +105,38 @@ struct Ctx<'a> {
     bot: &'a TgBot,
     app: &'a App,
     actor: &'a Actor,
-    chat: ChatId,
     dialogue: &'a BotDialogue,
     press: &'a Press,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(
+        bot: &'a TgBot,
+        app: &'a App,
+        actor: &'a Actor,
+        dialogue: &'a BotDialogue,
+        press: &'a Press,
+    ) -> Self {
+        Ctx {
+            bot,
+            app,
+            actor,
+            dialogue,
+            press,
+        }
+    }
+
+    /// The person's private chat, where the report is made.
+    fn chat(&self) -> ChatId {
+        self.actor.chat()
+    }
+
     fn lang(&self) -> crate::domain::Lang {
         self.actor.lang
     }
 
     async fn say(&self, text: String) -> HandlerResult {
-        ui::send(self.bot, self.chat, text).await?;
+        ui::send(self.bot, self.chat(), text).await?;
         Ok(())
     }
 
@@ -160,14 +180,7 @@ async fn begin(
     press: Press,
     mode: Mode,
 ) -> HandlerResult {
-    let ctx = Ctx {
-        bot: &bot,
-        app: &app,
-        actor: &actor,
-        chat: actor.chat(),
-        dialogue: &dialogue,
-        press: &press,
-    };
+    let ctx = Ctx::new(&bot, &app, &actor, &dialogue, &press);
     let d = Draft {
         mode,
         division_id: if actor.role == Role::Head {
@@ -267,7 +280,7 @@ async fn advance(ctx: &Ctx<'_>, mut d: Draft) -> HandlerResult {
 /// Sends the current step's question as a new message and remembers it as the card.
 async fn prompt(ctx: &Ctx<'_>, mut d: Draft) -> HandlerResult {
     let (text, kb) = screen::screen(ctx, &d).await?;
-    let sent = ui::send_kb(ctx.bot, ctx.chat, text, kb).await?;
+    let sent = ui::send_kb(ctx.bot, ctx.chat(), text, kb).await?;
     d.card = Some(sent.id.0);
     ctx.save(&d).await
 }
@@ -297,7 +310,7 @@ async fn close_card(ctx: &Ctx<'_>, q: &CallbackQuery, choice: &str) {
     // Sent as plain text: the question's formatting is not kept, and the choice is the
     // person's own words, so nothing needs escaping.
     let (_, edited) = tokio::join!(ctx.press.ack(), async {
-        ctx.bot.edit_message_text(ctx.chat, m.id, text).await
+        ctx.bot.edit_message_text(ctx.chat(), m.id, text).await
     });
     if let Err(e) = edited {
         log::debug!("closing a card: {e}");

@@ -34,14 +34,7 @@ pub(super) async fn open(
     state: State,
     (target, replace): (DraftCb, bool),
 ) -> HandlerResult {
-    let ctx = Ctx {
-        bot: &bot,
-        app: &app,
-        actor: &actor,
-        chat: actor.chat(),
-        dialogue: &dialogue,
-        press: &press,
-    };
+    let ctx = Ctx::new(&bot, &app, &actor, &dialogue, &press);
     let lang = actor.lang;
     let i = &app.i18n;
     let made = match target {
@@ -102,14 +95,7 @@ pub(super) async fn keep(
     press: Press,
     state: State,
 ) -> HandlerResult {
-    let ctx = Ctx {
-        bot: &bot,
-        app: &app,
-        actor: &actor,
-        chat: actor.chat(),
-        dialogue: &dialogue,
-        press: &press,
-    };
+    let ctx = Ctx::new(&bot, &app, &actor, &dialogue, &press);
     if let Some(m) = q.regular_message() {
         if let Err(e) = ui::drop_buttons(&bot, m).await {
             log::debug!("closing the question about a draft: {e}");

@@ -29,14 +29,7 @@ pub(super) async fn on_message(
     press: Press,
     draft: Box<Draft>,
 ) -> HandlerResult {
-    let ctx = Ctx {
-        bot: &bot,
-        app: &app,
-        actor: &actor,
-        chat: actor.chat(),
-        dialogue: &dialogue,
-        press: &press,
-    };
+    let ctx = Ctx::new(&bot, &app, &actor, &dialogue, &press);
     let lang = actor.lang;
     let mut d = *draft;
     let max = match d.step {
@@ -120,14 +113,7 @@ pub(super) async fn cancel(
         return Ok(());
     }
     dialogue.exit().await?;
-    let ctx = Ctx {
-        bot: &bot,
-        app: &app,
-        actor: &actor,
-        chat: actor.chat(),
-        dialogue: &dialogue,
-        press: &press,
-    };
+    let ctx = Ctx::new(&bot, &app, &actor, &dialogue, &press);
     press.note(tr!(i, lang, "cancel-done")).await;
     close_card(&ctx, &q, &tr!(i, lang, "cancel-done")).await;
     Ok(())
@@ -165,14 +151,7 @@ pub(super) async fn on_button(
         press.note(tr!(i, lang, "button-stale")).await;
         return Ok(());
     };
-    let ctx = Ctx {
-        bot: &bot,
-        app: &app,
-        actor: &actor,
-        chat: actor.chat(),
-        dialogue: &dialogue,
-        press: &press,
-    };
+    let ctx = Ctx::new(&bot, &app, &actor, &dialogue, &press);
     let q = &q;
     let actor = &actor;
     let app = &*app;

@@ -146,8 +146,8 @@ async fn send(ctx: &Ctx<'_>, d: &Draft) -> Result<Result<i64, Refusal>, sqlx::Er
             base_version: d.base_version.filter(|_| row_id.is_some()),
             previous: d.rework_of,
             restores_version: d.restore_version,
-            key: &key(ctx.chat, card),
-            chat_id: ctx.chat.0,
+            key: &key(ctx.chat(), card),
+            chat_id: ctx.chat().0,
         },
     )
     .await?;
