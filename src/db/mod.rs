@@ -71,8 +71,9 @@ pub async fn connect(path: &Path) -> Result<SqlitePool, sqlx::Error> {
 }
 
 /// A second, small pool on the same file whose commits do not wait for the disk
-/// (`synchronous = NORMAL`), for dialogue steps only ([`dialogues::save`]): a step is saved
-/// in one statement, without the fsync every other commit makes. One connection, opened
+/// (`synchronous = NORMAL`), for dialogue steps only ([`dialogues::Steps`], when a step
+/// cannot be saved on the calling thread): a step is saved in one statement, without the
+/// fsync every other commit makes. One connection, opened
 /// lazily: steps saved at the same moment wait their turn in the pool's queue instead of
 /// in SQLite's busy handler, which sleeps (1, 2, 5, 10 … ms) between its tries.
 pub fn lenient(pool: &SqlitePool) -> SqlitePool {
